@@ -1,0 +1,59 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ServiceRegistration } from '@nestkit/discovery';
+import { ProblemDetailsFilter } from '@nestkit/errors';
+import { Logger } from 'nestjs-pino';
+
+export interface ServiceOptions {
+  /** Service name, as registered in discovery and stamped on logs. */
+  service: string;
+  /** The root module, usually `AppModule.forRoot(config)`. */
+  module: Type<unknown> | DynamicModule;
+  host: string;
+  port: number;
+  /** Largest request body accepted, in bytes (default 100 KiB); larger bodies get a 413. */
+  bodyLimit?: number;
+  /**
+   * Install SIGTERM/SIGINT handlers that close the app gracefully (default true). A launcher that
+   * hosts several services in one process turns this off and closes them itself, in order.
+   */
+  shutdownHooks?: boolean;
+}
+
+/** A started service: its Nest application and the URL it listens on. */
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a Nest service the platform way: Fastify, JSON logs through pino, RFC 9457 errors for every
+ * failure (Nest routes Fastify's body-parser errors through the same global filter), graceful shutdown, and listening on
+ * the configured host and port (port 0 picks a free one). When the root module provides a
+ * `ServiceRegistration`, the instance is registered in discovery after listening, once the real port is
+ * known, and marked draining, then deregistered, on shutdown.
+ */
+export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 100 * 1024, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host}:${port}`;
+  await registration(app)?.start({ host: options.host, port });
+  return { app, url, close: () => app.close() };
+}
+
+/** The app's ServiceRegistration when its root module publishes it (DiscoveryModule with `self`). */
+function registration(app: INestApplication): ServiceRegistration | undefined {
+  try {
+    return app.get(ServiceRegistration, { strict: false });
+  } catch {
+    return undefined;
+  }
+}

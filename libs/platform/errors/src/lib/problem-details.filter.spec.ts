@@ -1,0 +1,36 @@
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { z } from 'zod';
+import { ConflictError, NotFoundError, TimeoutError, UnavailableError } from './errors';
+import { problemFor } from './problem-details.filter';
+import { validationErrorFrom } from './zod-issues';
+
+describe(problemFor.name, () => {
+  it('maps validation errors to 422 naming each field', () => {
+    const parsed = z.object({ items: z.array(z.object({ quantity: z.number().int().positive() })) }).safeParse({ items: [{ quantity: -1 }] });
+    const sut = problemFor(validationErrorFrom(parsed.error!, 'request body'));
+    expect(sut).toMatchObject({ status: 422, code: 'validation-failed', detail: 'Invalid request body: items.0.quantity' });
+    expect(sut.errors).toEqual([{ path: 'items.0.quantity', message: expect.stringContaining('>0') }]);
+  });
+
+  it.each([
+    [new NotFoundError('order 1 does not exist'), 404],
+    [new ConflictError('taken'), 409],
+    [new UnavailableError('catalog is down'), 503],
+    [new TimeoutError('catalog took too long'), 504],
+    [new NotFoundException(), 404],
+    [new BadRequestException('nope'), 400],
+  ])('maps %s to %i', (error, status) => {
+    expect(problemFor(error).status).toBe(status);
+  });
+
+  it('calls a body Fastify could not parse a malformed request', () => {
+    const cause = Object.assign(new Error('Body is not valid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON', statusCode: 400 });
+    const sut = problemFor(new HttpException('Body is not valid JSON', 400, { cause }));
+    expect(sut).toMatchObject({ status: 400, code: 'malformed-request' });
+  });
+
+  it('hides the message of unexpected errors', () => {
+    const sut = problemFor(new Error('password=hunter2 leaked in a stack'));
+    expect(sut).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred.' });
+  });
+});

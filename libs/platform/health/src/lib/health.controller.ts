@@ -1,0 +1,54 @@
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Public } from '@nestkit/auth';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { LifecycleState } from './lifecycle.state';
+import type { ReadinessIndicator } from './readiness-indicator';
+
+export const READINESS_INDICATORS = Symbol.for('nestkit.health.readiness-indicators');
+
+/** Timeout for one readiness check: a hung dependency must not hang the probe. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout(promise: Promise<void>, name: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** `/health/live` (the process runs) and `/health/ready` (every dependency answers, not draining). */
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly lifecycle: LifecycleState,
+    @Inject(READINESS_INDICATORS) private readonly readiness: ReadinessIndicator[],
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    if (this.lifecycle.draining) {
+      throw new ServiceUnavailableException('draining: this instance is shutting down');
+    }
+    return this.health.check(this.readiness.map((indicator) => () => this.probe(indicator)));
+  }
+
+  private async probe(indicator: ReadinessIndicator): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(indicator.name);
+    try {
+      await withTimeout(indicator.check(), indicator.name);
+      return session.up();
+    } catch (error) {
+      return session.down({ message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

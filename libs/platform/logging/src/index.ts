@@ -1,0 +1,3 @@
+export { LoggingModule, type LoggingOptions } from './lib/logging.module';
+export { REDACTED_PATHS } from './lib/redaction';
+export { traceContextOf } from './lib/request-trace';

@@ -1,0 +1,4 @@
+export { freePort } from './lib/free-port';
+export { type InfraUrls, infraUrls } from './lib/infra';
+export { uniqueName } from './lib/names';
+export { waitFor, type WaitOptions } from './lib/wait-for';
