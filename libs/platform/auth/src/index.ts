@@ -1,0 +1,14 @@
+export { ACCESS_TOKEN_TYPE, ADMIN_ROLE, INVALID_TOKEN } from './lib/access-token.claims';
+export { bearerToken } from './lib/authorization/bearer-token';
+export { assertAnyRole, assertOwner } from './lib/authorization/roles';
+export { type AuthenticatedRequest, CurrentPrincipal, principalOf, Public, Roles } from './lib/nest/auth.decorators';
+export { AuthGuard } from './lib/nest/auth.guard';
+export { type AuthModuleAsyncOptions, type AuthModuleOptions, AuthModule } from './lib/nest/auth.module';
+export { TOKEN_VERIFIER } from './lib/nest/auth.tokens';
+export type { Principal, PrincipalKind } from './lib/principal';
+export { generateSigningKey, type PublicSigningJwk, type SigningAlgorithm, type SigningKey } from './lib/signing/signing-key';
+export { type AccessTokenSubject, type SignedAccessToken, TokenSigner, type TokenSignerOptions } from './lib/signing/token.signer';
+export type { TokenVerifier } from './lib/token-verifier';
+export type { JwksUrlVerifierOptions, JwtVerifierOptions, VerificationAlgorithm } from './lib/verification/jwt-verifier.options';
+export { JwtTokenVerifier } from './lib/verification/jwt.token-verifier';
+export { AUTH_UNAVAILABLE } from './lib/verification/key-source';

@@ -1,0 +1,1 @@
+export { type TestTokenOptions, TestTokens } from './lib/testing/test-tokens.fake';
