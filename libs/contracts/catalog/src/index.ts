@@ -1,0 +1,2 @@
+export { CatalogEvents, StockItem, StockRejected, StockRejectedPayload, StockReserved, StockReservedPayload } from './lib/catalog.events';
+export { Product } from './lib/catalog.http';

@@ -1,0 +1,10 @@
+export {
+  OrderConfirmed,
+  OrderConfirmedPayload,
+  OrderPlaced,
+  OrderPlacedPayload,
+  OrderRejected,
+  OrderRejectedPayload,
+  OrdersEvents,
+} from './lib/orders.events';
+export { Order, OrderItem, OrderStatus, PlaceOrderRequest } from './lib/orders.http';
