@@ -1,0 +1,2 @@
+export { childEndpoint, type IpcEndpoint, parentEndpoint } from './lib/ipc-endpoint';
+export { IpcError, IpcPeer } from './lib/ipc.peer';

@@ -1,0 +1,1 @@
+export { endpointPair } from './lib/endpoint-pair';
