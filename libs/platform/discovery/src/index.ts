@@ -1,0 +1,14 @@
+export { DiscoveryModule, type DiscoveryOptions } from './lib/discovery.module';
+export { INSTANCER, REGISTRAR, SELF_REGISTRATION } from './lib/discovery.tokens';
+export { EMBEDDED_HUB_ENV, embeddedRegistry } from './lib/hub/embedded-registry';
+export { HubRegistry } from './lib/hub/hub.registry';
+export { REGISTRY_CHANNEL } from './lib/hub/registry-hub-protocol';
+export { RegistryHub } from './lib/hub/registry.hub';
+export { InMemoryRegistry } from './lib/in-memory.registry';
+export type { Instancer, InstancesListener } from './lib/instancer';
+export { NoopRegistrar } from './lib/noop.registrar';
+export { parseStaticInstances, type RejectedEntry, type StaticInstances } from './lib/parse-static-instances';
+export type { RegisterOptions, Registrar } from './lib/registrar';
+export { type InstanceStatus, instanceUrl, type ServiceInstance } from './lib/service-instance';
+export { type ListenAddress, type SelfRegistration, ServiceRegistration } from './lib/service.registration';
+export { StaticInstancer } from './lib/static.instancer';

@@ -1,0 +1,3 @@
+export { anInstance } from './lib/instance.fixture';
+export { describeInstancer, ids, type InstancerFactory } from './lib/instancer.conformance';
+export { describeRegistry, type Registry } from './lib/registry.conformance';
