@@ -1,0 +1,3 @@
+export { endToEndHeaders, type HeaderValues } from './lib/hop-by-hop';
+export { HttpClient, type HttpClientOptions, type HttpRequest } from './lib/http-client';
+export { HttpResponse } from './lib/http-response';

@@ -1,0 +1,108 @@
+import type { Instancer, ServiceInstance } from '@nestkit/discovery';
+import { instanceUrl } from '@nestkit/discovery';
+import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
+import { type Balancer, NoInstancesError } from '@nestkit/load-balancing';
+import { DEADLINE_HEADER, Deadline, timeout } from '@nestkit/resilience';
+import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
+import { HttpResponse } from './http-response';
+
+/** What an {@link HttpClient} calls and how. */
+export interface HttpClientOptions {
+  /** The logical service name, as registered in discovery. */
+  readonly service: string;
+  readonly instancer: Instancer;
+  readonly balancer: Balancer<ServiceInstance>;
+  /** Budget of one call in milliseconds; a caller deadline can only shorten it. */
+  readonly timeoutMs: number;
+  /** Sent with every request; request headers win on conflict. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One call to the service. */
+export interface HttpRequest {
+  /** Defaults to `GET`. */
+  readonly method?: string;
+  /** Path and query, starting with `/`. */
+  readonly path: string;
+  /** Hop-by-hop headers are dropped, so incoming request headers can be passed straight through. */
+  readonly headers?: HeaderValues;
+  readonly body?: Buffer | Uint8Array | string;
+  /** Cancels the call, e.g. when the client of the gateway goes away. */
+  readonly signal?: AbortSignal;
+  /** The caller's own deadline; the call uses the earlier of it and `timeoutMs`. */
+  readonly deadline?: Deadline;
+  /** Affinity key passed to the balancer. */
+  readonly key?: string;
+}
+
+/**
+ * Calls one logical service over HTTP: picks a healthy instance (instancer + balancer), bounds the call
+ * by the earlier of its timeout and the caller's deadline, forwards the remaining budget in
+ * `x-request-deadline`, and maps transport failures to platform errors. HTTP error statuses are
+ * returned, not thrown, and redirects are never followed, so a gateway can relay responses as they are.
+ */
+export class HttpClient {
+  constructor(private readonly options: HttpClientOptions) {}
+
+  /**
+   * Sends `request` to one instance and returns the whole response. Rejects with `NoInstancesError`
+   * when none is up, `TimeoutError` (`upstream-timeout`) when the budget runs out,
+   * `UnavailableError` (`upstream-unavailable`) when the instance cannot be reached, and the signal's
+   * reason when the caller cancels.
+   */
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const { service } = this.options;
+    const instance = this.options.balancer.pick(this.options.instancer.instances(service), request.key);
+    if (!instance) throw new NoInstancesError(service);
+    const now = Date.now();
+    const deadline = Deadline.min(request.deadline, this.options.timeoutMs, now);
+    const budgetMs = deadline.remaining(now);
+    if (budgetMs === 0) {
+      throw new TimeoutError(`Deadline for a call to "${service}" expired before it was sent`, 'upstream-timeout');
+    }
+    const init = this.requestInit(request);
+    try {
+      return await timeout(service, budgetMs).execute(({ signal }) => this.send(instance, request.path, init, deadline, signal), request.signal);
+    } catch (error) {
+      throw this.failure(error, instance, budgetMs, request.signal);
+    }
+  }
+
+  private requestInit(request: HttpRequest): RequestInit {
+    const method = (request.method ?? 'GET').toUpperCase();
+    if (!request.path.startsWith('/')) throw new TypeError(`Request path must start with "/": ${request.path}`);
+    if (request.body !== undefined && (method === 'GET' || method === 'HEAD')) throw new TypeError(`${method} requests cannot have a body`);
+    // Built here, outside the failure mapping, so a malformed header is a programming error, not an outage.
+    const headers = new Headers({ ...this.options.headers, ...endToEndHeaders(request.headers ?? {}) });
+    // fetch decompresses bodies but keeps content-encoding, which would corrupt a relayed response.
+    headers.set('accept-encoding', 'identity');
+    return { method, headers, body: request.body as RequestInit['body'], redirect: 'manual' };
+  }
+
+  private async send(instance: ServiceInstance, path: string, init: RequestInit, deadline: Deadline, signal: AbortSignal): Promise<HttpResponse> {
+    const headers = new Headers(init.headers);
+    headers.set(DEADLINE_HEADER, deadline.toHeader());
+    const response = await fetch(`${instanceUrl(instance)}${path}`, { ...init, headers, signal });
+    const body = Buffer.from(await response.arrayBuffer());
+    const setCookies = response.headers.getSetCookie();
+    const relayed = endToEndHeaders(Object.fromEntries([...response.headers].filter(([name]) => name !== 'set-cookie')));
+    return new HttpResponse(response.status, relayed, body, instance.id, setCookies);
+  }
+
+  private failure(error: unknown, instance: ServiceInstance, budgetMs: number, signal: AbortSignal | undefined): unknown {
+    const target = `"${this.options.service}" instance "${instance.id}"`;
+    if (signal?.aborted) return signal.reason;
+    if (error instanceof TimeoutError) {
+      return new TimeoutError(`Upstream ${target} did not answer within ${budgetMs} ms`, 'upstream-timeout', error);
+    }
+    if (isAppError(error)) return error;
+    const reason = causeCode(error);
+    return new UnavailableError(`Upstream ${target} at ${instanceUrl(instance)} could not be reached${reason ? ` (${reason})` : ''}`, 'upstream-unavailable', error);
+  }
+}
+
+/** The system error code (`ECONNREFUSED`) undici buries in `cause`, when there is one. */
+function causeCode(error: unknown): string | undefined {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
