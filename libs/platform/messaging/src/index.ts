@@ -1,0 +1,37 @@
+export { type Causation, causedBy, createEnvelope, type Envelope, type EnvelopeOptions } from './lib/envelope/envelope';
+export type { MessageContract, PayloadOf } from './lib/envelope/message-contract';
+export { BusHub } from './lib/hub/bus.hub';
+export { EMBEDDED_HUB_ENV, embeddedBus } from './lib/hub/embedded-bus';
+export { HubBus } from './lib/hub/hub.bus';
+export { BUS_CHANNEL } from './lib/hub/hub-protocol';
+export { InMemoryBus, type InMemoryBusOptions } from './lib/in-memory/in-memory.bus';
+export { InvalidMessageError } from './lib/invalid-message.error';
+export { CreateInboxTable1732500000001 } from './lib/inbox/create-inbox-table.migration';
+export { Inbox } from './lib/inbox/inbox';
+export { InboxMessage } from './lib/inbox/inbox-message.entity';
+export { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from './lib/messaging-schema';
+export { MessagingModule } from './lib/messaging.module';
+export {
+  MESSAGING_BACKENDS,
+  MESSAGING_OPTIONS,
+  type MessagingBackend,
+  type MessagingModuleOptions,
+  PUBLISHER,
+  SUBSCRIBER,
+} from './lib/messaging.tokens';
+export { CreateOutboxTable1732500000000 } from './lib/outbox/create-outbox-table.migration';
+export { Outbox } from './lib/outbox/outbox';
+export { OutboxMessage } from './lib/outbox/outbox-message.entity';
+export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox.relay';
+export { OutboxRelayService } from './lib/outbox-relay.service';
+export type { Publisher } from './lib/publisher';
+export {
+  type DeadLetter,
+  type DeadLetterReason,
+  DEFAULT_MAX_DELIVERIES,
+  DEFAULT_RETRY_DELAYS_MS,
+  type MessageHandler,
+  type SubscribeOptions,
+  type Subscriber,
+  type Subscription,
+} from './lib/subscriber';

@@ -1,0 +1,108 @@
+import { inTransaction } from '@nestkit/database';
+import { type DataSource, In, IsNull } from 'typeorm';
+import type { Envelope } from '../envelope/envelope';
+import type { Publisher } from '../publisher';
+import { OutboxMessage } from './outbox-message.entity';
+
+/** Tuning for the {@link OutboxRelay}. */
+export interface OutboxRelayOptions {
+  /** Pause between passes, in milliseconds. Default 200. */
+  intervalMs?: number;
+  /** Rows published per batch. Default 100. */
+  batchSize?: number;
+  /** Called with every failed pass or publish (for logging); the relay keeps going. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Publishes unpublished outbox rows in the order they were written, marks them published only after the
+ * publisher confirmed them, and records failures on the rows so they are retried on the next pass.
+ * Delivery is at-least-once: a crash between publish and mark republishes, and consumers dedupe (Inbox).
+ */
+export class OutboxRelay {
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private started = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: Publisher,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 200;
+    this.batchSize = options.batchSize ?? 100;
+  }
+
+  /** Starts polling: a first pass right away, then one `intervalMs` after each pass ends. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the pass in progress, so no publish is cut in half. */
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Runs one pass now (after any pass in progress) and resolves with the number of envelopes published. */
+  flush(): Promise<number> {
+    const pass = this.running.then(() => this.pass());
+    this.running = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    try {
+      await this.flush();
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    if (this.started) this.schedule(this.intervalMs);
+  }
+
+  private async pass(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      // Through inTransaction so that, on SQLite's single shared connection, the read never sees rows of
+      // a business transaction that has not committed yet (and might still roll back).
+      const rows = await inTransaction(this.dataSource, (manager) =>
+        manager.find(OutboxMessage, { where: { publishedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' }, take: this.batchSize }),
+      );
+      if (rows.length === 0 || !(await this.publishBatch(rows))) return published;
+      published += rows.length;
+      if (rows.length < this.batchSize) return published;
+    }
+  }
+
+  private async publishBatch(rows: OutboxMessage[]): Promise<boolean> {
+    const ids = rows.map((row) => row.id);
+    try {
+      await this.publisher.publish(rows.map((row) => JSON.parse(row.envelope) as Envelope));
+    } catch (error) {
+      this.options.onError?.(error);
+      await inTransaction(this.dataSource, (manager) =>
+        manager
+          .createQueryBuilder()
+          .update(OutboxMessage)
+          .set({ attempts: () => 'attempts + 1', lastError: error instanceof Error ? error.message : String(error) })
+          .where({ id: In(ids) })
+          .execute(),
+      );
+      return false;
+    }
+    await inTransaction(this.dataSource, (manager) => manager.update(OutboxMessage, { id: In(ids) }, { publishedAt: new Date() }));
+    return true;
+  }
+}

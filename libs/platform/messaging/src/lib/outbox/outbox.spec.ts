@@ -1,0 +1,51 @@
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { createEnvelope } from '../envelope/envelope';
+import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '../messaging-schema';
+import { Outbox } from './outbox';
+import { OutboxMessage } from './outbox-message.entity';
+
+const Placed = { type: 'test.placed', version: 1, schema: z.object({ id: z.string() }) } as const;
+const placed = (id: string) => createEnvelope(Placed, { id }, { producer: 'test', key: id });
+
+describe(Outbox.name, () => {
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: MESSAGING_ENTITIES,
+      migrations: MESSAGING_MIGRATIONS,
+      migrationsRun: true,
+    });
+    await dataSource.initialize();
+  });
+  afterEach(async () => dataSource.destroy());
+
+  it('stores envelopes inside the caller transaction, unpublished', async () => {
+    const envelope = placed('o1');
+    await dataSource.transaction((manager) => Outbox.enqueue(manager, envelope));
+    const rows = await dataSource.getRepository(OutboxMessage).find();
+    expect(rows).toEqual([
+      expect.objectContaining({ id: envelope.id, type: 'test.placed', key: 'o1', publishedAt: null, attempts: 0, lastError: null }),
+    ]);
+    expect(JSON.parse(rows[0].envelope)).toEqual(envelope);
+    expect(rows[0].createdAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves no row when the transaction rolls back', async () => {
+    const failing = dataSource.transaction(async (manager) => {
+      await Outbox.enqueue(manager, [placed('o1'), placed('o2')]);
+      throw new Error('business write failed');
+    });
+    await expect(failing).rejects.toThrow('business write failed');
+    expect(await dataSource.getRepository(OutboxMessage).count()).toBe(0);
+  });
+
+  it('refuses a manager that is not in a transaction', async () => {
+    await expect(Outbox.enqueue(dataSource.manager, placed('o1'))).rejects.toMatchObject({
+      code: 'messaging.outbox-outside-transaction',
+    });
+  });
+});
