@@ -14,11 +14,6 @@ export interface ServiceOptions {
   port: number;
   /** Largest request body accepted, in bytes (default 100 KiB); larger bodies get a 413. */
   bodyLimit?: number;
-  /**
-   * Install SIGTERM/SIGINT handlers that close the app gracefully (default true). A launcher that
-   * hosts several services in one process turns this off and closes them itself, in order.
-   */
-  shutdownHooks?: boolean;
 }
 
 /** A started service: its Nest application and the URL it listens on. */
@@ -37,10 +32,12 @@ export interface RunningService {
  */
 export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 100 * 1024, return503OnClosing: true });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
+  // abortOnError off: a failing boot rejects here (runMain reports it) instead of Nest calling process.exit.
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
-  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  stopWithLauncher(app);
   await app.listen({ port: options.port, host: options.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -56,4 +53,15 @@ function registration(app: INestApplication): ServiceRegistration | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Under `npm start` the launcher forks each service with an IPC channel; if the launcher dies (even by
+ * `kill -9`), the channel closes and the service shuts down instead of running on orphaned.
+ */
+function stopWithLauncher(app: INestApplication): void {
+  if (typeof process.send !== 'function' || process.env['NESTKIT_EMBEDDED_HUB'] !== 'ipc') return;
+  process.once('disconnect', () => {
+    void app.close().finally(() => process.exit(0));
+  });
 }

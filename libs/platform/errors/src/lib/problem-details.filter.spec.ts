@@ -24,7 +24,7 @@ describe(problemFor.name, () => {
   });
 
   it('calls a body Fastify could not parse a malformed request', () => {
-    const cause = Object.assign(new Error('Body is not valid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON', statusCode: 400 });
+    const cause = Object.assign(new Error('Body is not valid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 });
     const sut = problemFor(new HttpException('Body is not valid JSON', 400, { cause }));
     expect(sut).toMatchObject({ status: 400, code: 'malformed-request' });
   });

@@ -14,7 +14,7 @@ interface FastifyLikeError {
   message?: string;
 }
 
-const MALFORMED_BODY_CODES = new Set(['FST_ERR_CTP_INVALID_JSON', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
+const MALFORMED_BODY_CODES = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
 
 /** `malformed-request` for a body Fastify could not parse, else `http-<status>`. */
 function codeFor(status: number, fastifyCode: string | undefined): string {

@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from '@nestkit/config';
+import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
+import { DiscoveryModule } from '@nestkit/discovery';
+import { HealthModule } from '@nestkit/health';
+import { LoggingModule } from '@nestkit/logging';
+import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, OutboxRelayService } from '@nestkit/messaging';
+import { CreateProducts1732500000100 } from '../migrations/1732500000100-create-products';
+import { SeedProducts1732500000101 } from '../migrations/1732500000101-seed-products';
+import { type CatalogConfig, catalogConfigSchema } from './catalog.config';
+import { ProductEntity } from './products/product.entity';
+import { ProductsHttpController } from './products/products.http.controller';
+import { ProductsService } from './products/products.service';
+import { StockReservationHandler } from './stock/stock-reservation.handler';
+
+/** The catalog service: the product list, and stock reservation for orders over the bus. */
+@Module({})
+export class AppModule {
+  static forRoot(config: CatalogConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ service: 'catalog', schema: catalogConfigSchema, values: config }),
+        LoggingModule.forRoot({ service: 'catalog', level: config.LOG_LEVEL }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          entities: [ProductEntity, ...MESSAGING_ENTITIES],
+          migrations: [...MESSAGING_MIGRATIONS, CreateProducts1732500000100, SeedProducts1732500000101],
+        }),
+        TypeOrmModule.forFeature([ProductEntity]),
+        DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'catalog', version: config.SERVICE_VERSION, zone: config.ZONE } }),
+        MessagingModule.forRoot({ service: 'catalog', backend: config.BUS }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
+      ],
+      controllers: [ProductsHttpController],
+      providers: [ProductsService, StockReservationHandler, OutboxRelayService],
+    };
+  }
+}

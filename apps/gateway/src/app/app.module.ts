@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestkit/config';
+import { DiscoveryModule } from '@nestkit/discovery';
+import { HealthModule } from '@nestkit/health';
+import { LoggingModule } from '@nestkit/logging';
+import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
+import { ProxyHttpController } from './routing/proxy.http.controller';
+import { Upstreams } from './routing/upstreams';
+
+/** The gateway: routes `/api/*` to services found through discovery. */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ service: 'gateway', schema: gatewayConfigSchema, values: config }),
+        LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
+        DiscoveryModule.forRoot({
+          backend: config.REGISTRY,
+          static: config.STATIC_INSTANCES,
+          self: { service: 'gateway', version: config.SERVICE_VERSION, zone: config.ZONE },
+        }),
+        HealthModule.forRoot(),
+      ],
+      controllers: [ProxyHttpController],
+      providers: [Upstreams],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { DEFAULT_ROUTES, matchRoute } from './route-table';
+
+describe(matchRoute.name, () => {
+  it.each([
+    ['/api/identity/login', 'identity', '/login'],
+    ['/api/catalog/products?ids=a,b', 'catalog', '/products?ids=a,b'],
+    ['/api/orders', 'orders', '/orders'],
+    ['/api/orders/123', 'orders', '/orders/123'],
+    ['/api/notifications?limit=5', 'notifications', '/notifications?limit=5'],
+    ['/api/identity', 'identity', '/'],
+  ])('routes %s to %s at %s', (url, service, upstreamPath) => {
+    const sut = matchRoute(DEFAULT_ROUTES, url);
+    expect(sut?.route.service).toBe(service);
+    expect(sut?.upstreamPath).toBe(upstreamPath);
+  });
+
+  it.each(['/api/ordersx', '/api', '/', '/health/ready', '/apix/orders'])('does not route %s', (url) => {
+    expect(matchRoute(DEFAULT_ROUTES, url)).toBeUndefined();
+  });
+
+  it('prefers the longest prefix', () => {
+    const routes = [...DEFAULT_ROUTES, { prefix: '/api/orders/export', service: 'reports', upstreamPrefix: '/export' }];
+    expect(matchRoute(routes, '/api/orders/export/2026')?.route.service).toBe('reports');
+    expect(matchRoute(routes, '/api/orders/42')?.route.service).toBe('orders');
+  });
+});

@@ -1,0 +1,42 @@
+/** One entry of the gateway's routing table: requests under `prefix` go to `service`. */
+export interface Route {
+  /** Public path prefix, matched on a segment boundary (`/api/orders` matches `/api/orders/1`, not `/api/ordersx`). */
+  prefix: string;
+  /** Service name as registered in discovery. */
+  service: string;
+  /** What replaces `prefix` in the upstream path. */
+  upstreamPrefix: string;
+}
+
+/** A matched route and the path (with query string) to request upstream. */
+export interface RouteMatch {
+  route: Route;
+  upstreamPath: string;
+}
+
+/**
+ * The static routing table of the walking skeleton. The gateway issue makes it configurable
+ * (per-route auth, rate limits, timeouts); matching stays here.
+ */
+export const DEFAULT_ROUTES: readonly Route[] = [
+  { prefix: '/api/identity', service: 'identity', upstreamPrefix: '' },
+  { prefix: '/api/catalog', service: 'catalog', upstreamPrefix: '' },
+  { prefix: '/api/orders', service: 'orders', upstreamPrefix: '/orders' },
+  { prefix: '/api/notifications', service: 'notifications', upstreamPrefix: '/notifications' },
+];
+
+/** Finds the longest matching prefix for `url` (path plus optional query) and rewrites the path. */
+export function matchRoute(routes: readonly Route[], url: string): RouteMatch | undefined {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : url.slice(queryAt);
+  let best: Route | undefined;
+  for (const route of routes) {
+    const matches = path === route.prefix || path.startsWith(`${route.prefix}/`);
+    if (matches && (!best || route.prefix.length > best.prefix.length)) best = route;
+  }
+  if (!best) return undefined;
+  const rest = path.slice(best.prefix.length);
+  const upstreamPath = `${best.upstreamPrefix}${rest}` || '/';
+  return { route: best, upstreamPath: `${upstreamPath}${query}` };
+}

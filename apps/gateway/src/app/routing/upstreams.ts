@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '@nestkit/config';
+import { INSTANCER, type Instancer } from '@nestkit/discovery';
+import { HttpClient } from '@nestkit/http-client';
+import { RoundRobinBalancer } from '@nestkit/load-balancing';
+import type { GatewayConfig } from '../gateway.config';
+
+/**
+ * One discovery-aware HTTP client per upstream service, created on first use: instances come from the
+ * Instancer's local cache, a round-robin balancer spreads calls, and each call has the configured
+ * time budget.
+ */
+@Injectable()
+export class Upstreams {
+  private readonly clients = new Map<string, HttpClient>();
+
+  constructor(
+    @Inject(INSTANCER) private readonly instancer: Instancer,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  client(service: string): HttpClient {
+    let client = this.clients.get(service);
+    if (!client) {
+      client = new HttpClient({
+        service,
+        instancer: this.instancer,
+        balancer: new RoundRobinBalancer(),
+        timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
+      });
+      this.clients.set(service, client);
+    }
+    return client;
+  }
+}

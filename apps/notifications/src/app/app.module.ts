@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@nestkit/auth';
+import { ConfigModule } from '@nestkit/config';
+import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
+import { DiscoveryModule } from '@nestkit/discovery';
+import { HealthModule } from '@nestkit/health';
+import { LoggingModule } from '@nestkit/logging';
+import { CreateInboxTable1732500000001, InboxMessage, MessagingModule } from '@nestkit/messaging';
+import { CreateNotifications1732500000400 } from '../migrations/1732500000400-create-notifications';
+import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
+import { NotificationEntity } from './notifications/notification.entity';
+import { NotificationsHttpController } from './notifications/notifications.http.controller';
+import { OrderEventsHandler } from './notifications/order-events.handler';
+
+/** The notifications service: consumes the order events and shows each user theirs. */
+@Module({})
+export class AppModule {
+  static forRoot(config: NotificationsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ service: 'notifications', schema: notificationsConfigSchema, values: config }),
+        LoggingModule.forRoot({ service: 'notifications', level: config.LOG_LEVEL }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          entities: [NotificationEntity, InboxMessage],
+          migrations: [CreateInboxTable1732500000001, CreateNotifications1732500000400],
+        }),
+        TypeOrmModule.forFeature([NotificationEntity]),
+        DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'notifications', version: config.SERVICE_VERSION, zone: config.ZONE } }),
+        MessagingModule.forRoot({ service: 'notifications', backend: config.BUS }),
+        AuthModule.forRoot({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
+      ],
+      controllers: [NotificationsHttpController],
+      providers: [OrderEventsHandler],
+    };
+  }
+}

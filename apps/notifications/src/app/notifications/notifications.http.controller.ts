@@ -1,0 +1,32 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { CurrentPrincipal, type Principal } from '@nestkit/auth';
+import type { Notification } from '@nestkit/contracts/notifications';
+import { ZodValidationPipe } from '@nestkit/errors';
+import type { Repository } from 'typeorm';
+import { z } from 'zod';
+import { NotificationEntity } from './notification.entity';
+
+const limitQuery = z.coerce.number().int().min(1).max(100).default(50);
+
+/** The caller's own notifications, newest first. */
+@Controller('notifications')
+export class NotificationsHttpController {
+  constructor(@InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>) {}
+
+  @Get()
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('limit', new ZodValidationPipe(limitQuery)) limit: number,
+  ): Promise<Notification[]> {
+    const rows = await this.notifications.find({ where: { userId: principal.subject }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.userId,
+      kind: row.kind,
+      message: row.message,
+      ...(row.orderId ? { orderId: row.orderId } : {}),
+      createdAt: new Date(row.createdAt).toISOString(),
+    }));
+  }
+}

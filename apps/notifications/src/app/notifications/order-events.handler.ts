@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
+import type { NotificationKind } from '@nestkit/contracts/notifications';
+import { type Envelope, Inbox, SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
+import { DataSource } from 'typeorm';
+import { NotificationEntity } from './notification.entity';
+
+const CONSUMER = 'notifications.order-events';
+
+/** Turns order events into notifications for the order's owner, each event at most once (inbox). */
+@Injectable()
+export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SUBSCRIBER) private readonly subscriber: Subscriber,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.push(
+      this.subscriber.subscribe(OrderPlaced, {
+        group: CONSUMER,
+        handler: (p, e) => this.notify(e, p.userId, 'order-placed', p.orderId, `Order ${p.orderId} received; checking stock.`),
+      }),
+      this.subscriber.subscribe(OrderConfirmed, {
+        group: CONSUMER,
+        handler: (p, e) => this.notify(e, p.userId, 'order-confirmed', p.orderId, `Order ${p.orderId} is confirmed.`),
+      }),
+      this.subscriber.subscribe(OrderRejected, {
+        group: CONSUMER,
+        handler: (p, e) => this.notify(e, p.userId, 'order-rejected', p.orderId, `Order ${p.orderId} was rejected: ${p.reason}`),
+      }),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.subscriptions.map((s) => s.close()));
+  }
+
+  private async notify(envelope: Envelope, userId: string, kind: NotificationKind, orderId: string, message: string): Promise<void> {
+    await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
+      await manager.insert(NotificationEntity, { id: randomUUID(), userId, kind, orderId, message: message.slice(0, 500) });
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '@nestkit/config';
+import { Product } from '@nestkit/contracts/catalog';
+import { INSTANCER, type Instancer } from '@nestkit/discovery';
+import { UnavailableError } from '@nestkit/errors';
+import { HttpClient } from '@nestkit/http-client';
+import { RoundRobinBalancer } from '@nestkit/load-balancing';
+import { formatTraceparent, childOf, TraceContextStore } from '@nestkit/tracing';
+import { z } from 'zod';
+import type { OrdersConfig } from '../orders.config';
+
+const ProductList = z.array(Product);
+
+/** Reads products from the catalog service over HTTP, through discovery, with a time budget. */
+@Injectable()
+export class CatalogClient {
+  private readonly http: HttpClient;
+
+  constructor(@Inject(INSTANCER) instancer: Instancer, @Inject(CONFIG) config: OrdersConfig) {
+    this.http = new HttpClient({ service: 'catalog', instancer, balancer: new RoundRobinBalancer(), timeoutMs: config.CATALOG_TIMEOUT_MS });
+  }
+
+  /** The products with the given ids that exist; unknown ids are simply absent from the result. */
+  async products(ids: readonly string[]): Promise<Product[]> {
+    const trace = TraceContextStore.current();
+    const response = await this.http.request({
+      method: 'GET',
+      path: `/products?ids=${ids.map(encodeURIComponent).join(',')}`,
+      headers: { accept: 'application/json', ...(trace ? { traceparent: formatTraceparent(childOf(trace)) } : {}) },
+    });
+    if (response.status !== 200) {
+      throw new UnavailableError(`catalog answered ${response.status} to a product lookup`, 'orders.catalog-unavailable');
+    }
+    const parsed = ProductList.safeParse(response.json());
+    if (!parsed.success) throw new UnavailableError('catalog sent a product list that does not match the contract', 'orders.catalog-bad-response');
+    return parsed.data;
+  }
+}

@@ -1,0 +1,31 @@
+import type { OrderItem, OrderStatus } from '@nestkit/contracts/orders';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+
+/** An order and its lines. Lines are stored with the order (one row), as they never change after placing. */
+@Entity({ name: 'orders' })
+export class OrderEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Index()
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: OrderStatus;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason!: string | null;
+
+  @Column({ type: 'simple-json' })
+  items!: OrderItem[];
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+
+  @VersionColumn()
+  version!: number;
+}
