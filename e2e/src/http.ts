@@ -1,0 +1,30 @@
+/** A response as the tests look at it: status, content type and parsed JSON body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are inspected field by field
+export interface JsonResponse<T = any> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+/** Sends a request with a 10 s budget; `raw` bodies are sent as they are (for malformed JSON). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see JsonResponse
+export async function call<T = any>(
+  url: string,
+  options: { method?: string; token?: string; json?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.json !== undefined) body = JSON.stringify(options.json);
+  if (options.raw !== undefined) body = options.raw;
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(url, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text so the failing assertion shows it
+  }
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed as T };
+}
