@@ -5,10 +5,9 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, OutboxRelayService } from '@nestkit/messaging';
-import { CreateProducts1732500000100 } from '../migrations/1732500000100-create-products';
-import { SeedProducts1732500000101 } from '../migrations/1732500000101-seed-products';
+import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
 import { type CatalogConfig, catalogConfigSchema } from './catalog.config';
+import { CATALOG_SCHEMA } from './catalog.schema';
 import { ProductEntity } from './products/product.entity';
 import { ProductsHttpController } from './products/products.http.controller';
 import { ProductsService } from './products/products.service';
@@ -23,11 +22,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ service: 'catalog', schema: catalogConfigSchema, values: config }),
         LoggingModule.forRoot({ service: 'catalog', level: config.LOG_LEVEL }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [ProductEntity, ...MESSAGING_ENTITIES],
-          migrations: [...MESSAGING_MIGRATIONS, CreateProducts1732500000100, SeedProducts1732500000101],
-        }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, ...CATALOG_SCHEMA }),
         TypeOrmModule.forFeature([ProductEntity]),
         DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'catalog', version: config.SERVICE_VERSION, zone: config.ZONE } }),
         MessagingModule.forRoot({ service: 'catalog', backend: config.BUS }),

@@ -5,16 +5,14 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { CreateUsers1732500000200 } from '../migrations/1732500000200-create-users';
 import { type IdentityConfig, identityConfigSchema } from './identity.config';
+import { IDENTITY_SCHEMA } from './identity.schema';
 import { RefreshTokenEntity } from './tokens/refresh-token.entity';
 import { RefreshTokens } from './tokens/refresh-tokens';
 import { SigningKeys } from './tokens/signing-keys';
 import { IdentityHttpController } from './users/identity.http.controller';
 import { UserEntity } from './users/user.entity';
 import { UsersService } from './users/users.service';
-
-const entities = [UserEntity, RefreshTokenEntity];
 
 /** The identity service: accounts, login, and the JWKS that other services verify tokens against. */
 @Module({})
@@ -25,8 +23,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ service: 'identity', schema: identityConfigSchema, values: config }),
         LoggingModule.forRoot({ service: 'identity', level: config.LOG_LEVEL }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, entities, migrations: [CreateUsers1732500000200] }),
-        TypeOrmModule.forFeature(entities),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, ...IDENTITY_SCHEMA }),
+        TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
         DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'identity', version: config.SERVICE_VERSION, zone: config.ZONE } }),
         HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
       ],

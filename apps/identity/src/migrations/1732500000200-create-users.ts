@@ -1,8 +1,10 @@
+import { dialectColumns } from '@nestkit/database';
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 
 /** Users and their refresh tokens. */
 export class CreateUsers1732500000200 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
+    const { timestamp, createdAtDefault } = dialectColumns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'users',
@@ -11,7 +13,7 @@ export class CreateUsers1732500000200 implements MigrationInterface {
           { name: 'email', type: 'varchar', length: '254', isUnique: true },
           { name: 'password_hash', type: 'varchar', length: '200' },
           { name: 'roles', type: 'varchar', length: '200' },
-          { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+          { name: 'created_at', type: timestamp, default: createdAtDefault },
         ],
       }),
     );
@@ -23,10 +25,10 @@ export class CreateUsers1732500000200 implements MigrationInterface {
           { name: 'user_id', type: 'varchar', length: '36' },
           { name: 'token_hash', type: 'varchar', length: '64', isUnique: true },
           { name: 'expires_at', type: 'bigint' },
-          { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+          { name: 'created_at', type: timestamp, default: createdAtDefault },
         ],
         indices: [{ name: 'refresh_tokens_user_id', columnNames: ['user_id'] }],
-        foreignKeys: [{ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [{ name: 'refresh_tokens_user_fk', columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
       }),
     );
   }

@@ -6,9 +6,9 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { CreateInboxTable1732500000001, InboxMessage, MessagingModule } from '@nestkit/messaging';
-import { CreateNotifications1732500000400 } from '../migrations/1732500000400-create-notifications';
+import { MessagingModule } from '@nestkit/messaging';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
+import { NOTIFICATIONS_SCHEMA } from './notifications.schema';
 import { NotificationEntity } from './notifications/notification.entity';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { OrderEventsHandler } from './notifications/order-events.handler';
@@ -22,11 +22,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ service: 'notifications', schema: notificationsConfigSchema, values: config }),
         LoggingModule.forRoot({ service: 'notifications', level: config.LOG_LEVEL }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [NotificationEntity, InboxMessage],
-          migrations: [CreateInboxTable1732500000001, CreateNotifications1732500000400],
-        }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, ...NOTIFICATIONS_SCHEMA }),
         TypeOrmModule.forFeature([NotificationEntity]),
         DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'notifications', version: config.SERVICE_VERSION, zone: config.ZONE } }),
         MessagingModule.forRoot({ service: 'notifications', backend: config.BUS }),

@@ -6,9 +6,9 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, OutboxRelayService } from '@nestkit/messaging';
-import { CreateOrders1732500000300 } from '../migrations/1732500000300-create-orders';
+import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
 import { type OrdersConfig, ordersConfigSchema } from './orders.config';
+import { ORDERS_SCHEMA } from './orders.schema';
 import { CatalogClient } from './orders/catalog.client';
 import { OrderEntity } from './orders/order.entity';
 import { OrdersHttpController } from './orders/orders.http.controller';
@@ -24,11 +24,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ service: 'orders', schema: ordersConfigSchema, values: config }),
         LoggingModule.forRoot({ service: 'orders', level: config.LOG_LEVEL }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [OrderEntity, ...MESSAGING_ENTITIES],
-          migrations: [...MESSAGING_MIGRATIONS, CreateOrders1732500000300],
-        }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, ...ORDERS_SCHEMA }),
         TypeOrmModule.forFeature([OrderEntity]),
         DiscoveryModule.forRoot({
           backend: config.REGISTRY,

@@ -1,8 +1,10 @@
+import { dialectColumns } from '@nestkit/database';
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 
 /** The orders table. */
 export class CreateOrders1732500000300 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
+    const { timestamp, createdAtDefault, updatedAtDefault } = dialectColumns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'orders',
@@ -12,8 +14,8 @@ export class CreateOrders1732500000300 implements MigrationInterface {
           { name: 'status', type: 'varchar', length: '16' },
           { name: 'reason', type: 'varchar', length: '500', isNullable: true },
           { name: 'items', type: 'text' },
-          { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
-          { name: 'updated_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+          { name: 'created_at', type: timestamp, default: createdAtDefault },
+          { name: 'updated_at', type: timestamp, default: updatedAtDefault },
           { name: 'version', type: 'integer' },
         ],
         indices: [{ name: 'orders_user_id', columnNames: ['user_id'] }],

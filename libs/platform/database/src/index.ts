@@ -2,4 +2,5 @@ export { type DatabaseOptions, dataSourceOptions } from './lib/data-source-optio
 export { databaseUrl, type DatabaseTarget, parseDatabaseUrl, prepareSqliteFile } from './lib/database-url';
 export { DatabaseModule } from './lib/database.module';
 export { DatabaseReadiness } from './lib/database.readiness';
+export { type DialectColumns, dialectColumns } from './lib/dialect-columns';
 export { inTransaction } from './lib/in-transaction';

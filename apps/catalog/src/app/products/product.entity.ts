@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
 
 /** A product and its available stock. `version` guards concurrent stock updates. */
 @Entity({ name: 'products' })
+@Check('products_stock_non_negative', 'stock >= 0')
 export class ProductEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;

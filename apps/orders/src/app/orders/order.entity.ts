@@ -7,7 +7,7 @@ export class OrderEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Index()
+  @Index('orders_user_id')
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId!: string;
 

@@ -1,12 +1,12 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
-import { columnTypes } from '../outbox/column-types';
+import { dialectColumns } from '@nestkit/database';
 
 /** Creates the `inbox` table keyed by (consumer, message_id), on SQLite and PostgreSQL alike. */
 export class CreateInboxTable1732500000001 implements MigrationInterface {
   name = 'CreateInboxTable1732500000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { timestamp } = columnTypes(queryRunner);
+    const { timestamp } = dialectColumns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'inbox',

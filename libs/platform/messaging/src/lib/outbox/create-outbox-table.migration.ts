@@ -1,12 +1,12 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
-import { columnTypes } from './column-types';
+import { dialectColumns } from '@nestkit/database';
 
 /** Creates the `outbox` table and its `published_at` index, on SQLite and PostgreSQL alike. */
 export class CreateOutboxTable1732500000000 implements MigrationInterface {
   name = 'CreateOutboxTable1732500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { timestamp, integer } = columnTypes(queryRunner);
+    const { timestamp, integer } = dialectColumns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'outbox',

@@ -1,0 +1,10 @@
+import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from '@nestkit/messaging';
+import { CreateProducts1732500000100 } from '../migrations/1732500000100-create-products';
+import { SeedProducts1732500000101 } from '../migrations/1732500000101-seed-products';
+import { ProductEntity } from './products/product.entity';
+
+/** The catalog database: its entities and the migrations that build them, in order. */
+export const CATALOG_SCHEMA = {
+  entities: [ProductEntity, ...MESSAGING_ENTITIES],
+  migrations: [...MESSAGING_MIGRATIONS, CreateProducts1732500000100, SeedProducts1732500000101],
+};

@@ -1,0 +1,62 @@
+import { infraUrls, uniqueName } from '@nestkit/testing';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { type DatabaseOptions, dataSourceOptions } from '../data-source-options';
+import { inMemoryDataSource } from './in-memory-data-source';
+
+type SchemaOptions = Pick<DatabaseOptions, 'entities' | 'migrations'>;
+
+/** What running a service's migrations on a fresh database left behind. */
+export interface SchemaCheck {
+  /** Migrations applied, in order. */
+  applied: string[];
+  /** SQL TypeORM would still run to match the entities: empty when migrations and entities agree. */
+  pendingSql: string[];
+}
+
+async function check(url: string, options: SchemaOptions): Promise<SchemaCheck> {
+  const dataSource = new DataSource(dataSourceOptions({ url, ...options }));
+  await dataSource.initialize();
+  return inspect(dataSource);
+}
+
+async function inspect(dataSource: DataSource): Promise<SchemaCheck> {
+  try {
+    const applied = (await dataSource.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    return { applied: applied.map((row) => row.name), pendingSql: pending.upQueries.map((q) => q.query) };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Runs migrations on a fresh in-memory SQLite database and compares the result with the entities. */
+export async function checkSchemaOnSqlite(options: SchemaOptions): Promise<SchemaCheck> {
+  return inspect(await inMemoryDataSource(options));
+}
+
+/**
+ * Runs migrations on a fresh PostgreSQL database (created for the call on the server from
+ * `infraUrls().postgresUrl`, dropped afterwards) and compares the result with the entities.
+ */
+export async function checkSchemaOnPostgres(options: SchemaOptions): Promise<SchemaCheck> {
+  const admin = infraUrls().postgresUrl;
+  const name = uniqueName('schema').replace(/-/g, '_');
+  const run = async (sql: string) => {
+    const client = new Client({ connectionString: admin, connectionTimeoutMillis: 5_000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return await check(url.toString(), options);
+  } finally {
+    await run(`DROP DATABASE IF EXISTS ${name}`);
+  }
+}

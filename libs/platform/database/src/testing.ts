@@ -1,0 +1,2 @@
+export { inMemoryDataSource } from './lib/testing/in-memory-data-source';
+export { checkSchemaOnPostgres, checkSchemaOnSqlite, type SchemaCheck } from './lib/testing/schema-check';
