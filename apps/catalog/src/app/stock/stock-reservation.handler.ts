@@ -7,13 +7,20 @@ import { ProductEntity } from '../products/product.entity';
 
 const CONSUMER = 'catalog.stock-reservation';
 
-/** Why the lines cannot be reserved, or undefined when every line can be. */
-function shortage(order: OrderPlacedPayload, products: Map<string, ProductEntity>): string | undefined {
-  for (const line of order.items) {
-    const product = products.get(line.productId);
-    if (!product) return `product ${line.productId} does not exist`;
-    if (product.stock < line.quantity) {
-      return `insufficient stock for ${line.productId}: ${line.quantity} requested, ${product.stock} available`;
+/** Quantity per product: lines naming one product twice count together against its stock. */
+function demand(order: OrderPlacedPayload): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const line of order.items) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
+  return totals;
+}
+
+/** Why the order cannot be reserved, or undefined when every line can be. */
+function shortage(wanted: Map<string, number>, products: Map<string, ProductEntity>): string | undefined {
+  for (const [productId, quantity] of wanted) {
+    const product = products.get(productId);
+    if (!product) return `product ${productId} does not exist`;
+    if (product.stock < quantity) {
+      return `insufficient stock for ${productId}: ${quantity} requested, ${product.stock} available`;
     }
   }
   return undefined;
@@ -45,30 +52,30 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
 
   async handle(order: OrderPlacedPayload, envelope: Envelope<OrderPlacedPayload>): Promise<void> {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
-      const ids = order.items.map((line) => line.productId);
-      const products = new Map((await manager.find(ProductEntity, { where: { id: In(ids) }, lock: this.lock() })).map((p) => [p.id, p]));
-      const reason = shortage(order, products);
+      const wanted = demand(order);
+      const rows = await manager.find(ProductEntity, { where: { id: In([...wanted.keys()]) }, lock: this.lock() });
+      const reason = shortage(wanted, new Map(rows.map((p) => [p.id, p])));
       const options = { producer: this.messaging.service, key: order.orderId, ...causedBy(envelope) };
       if (reason) {
         this.logger.log({ orderId: order.orderId, reason }, 'stock reservation rejected');
         await Outbox.enqueue(manager, createEnvelope(StockRejected, { orderId: order.orderId, reason, items: order.items }, options));
         return;
       }
-      await this.reserve(manager, order);
+      await this.reserve(manager, wanted);
       await Outbox.enqueue(manager, createEnvelope(StockReserved, { orderId: order.orderId, items: order.items }, options));
     });
   }
 
-  private async reserve(manager: EntityManager, order: OrderPlacedPayload): Promise<void> {
-    for (const line of order.items) {
+  private async reserve(manager: EntityManager, wanted: Map<string, number>): Promise<void> {
+    for (const [productId, quantity] of wanted) {
       // The `stock >= quantity` guard makes the decrement safe even without the row lock (SQLite).
       const result = await manager
         .createQueryBuilder()
         .update(ProductEntity)
-        .set({ stock: () => `stock - ${Number(line.quantity)}`, version: () => 'version + 1' })
-        .where('id = :id AND stock >= :quantity', { id: line.productId, quantity: line.quantity })
+        .set({ stock: () => `stock - ${Number(quantity)}`, version: () => 'version + 1' })
+        .where('id = :id AND stock >= :quantity', { id: productId, quantity })
         .execute();
-      if (result.affected !== 1) throw new Error(`stock of ${line.productId} changed during reservation; will retry`);
+      if (result.affected !== 1) throw new Error(`stock of ${productId} changed during reservation; will retry`);
     }
   }
 

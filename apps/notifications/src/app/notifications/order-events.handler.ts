@@ -41,7 +41,9 @@ export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
 
   private async notify(envelope: Envelope, userId: string, kind: NotificationKind, orderId: string, message: string): Promise<void> {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
-      await manager.insert(NotificationEntity, { id: randomUUID(), userId, kind, orderId, message: message.slice(0, 500) });
+      // The event's own time (milliseconds), so notifications list in the order things happened.
+      const createdAt = new Date(envelope.occurredAt);
+      await manager.insert(NotificationEntity, { id: randomUUID(), userId, kind, orderId, message: message.slice(0, 500), createdAt });
     });
   }
 }

@@ -53,6 +53,8 @@ export class OrdersService {
       status: 'PENDING' as const,
       reason: null,
       items: request.items,
+      // Set here rather than by the column default, which SQLite keeps to the second only.
+      createdAt: new Date(),
     });
     const trace = TraceContextStore.current();
     const event = createEnvelope(
