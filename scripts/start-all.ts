@@ -47,7 +47,14 @@ async function start(name: string, extra: Record<string, string> = {}): Promise<
   const t0 = Date.now();
   process.stdout.write(`starting ${name} ...\n`);
   const main = resolve(__dirname, `../apps/${name}/src/main.js`);
-  const child = fork(main, [], { env: envFor(name, extra), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--enable-source-maps'] });
+  // Detached: a terminal's Ctrl-C reaches only this launcher, which then stops the services in order.
+  // A service whose launcher dies sees its IPC channel close and stops itself (see @nestkit/bootstrap).
+  const child = fork(main, [], {
+    env: envFor(name, extra),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--enable-source-maps'],
+    detached: true,
+  });
   children.push({ name, child });
   const endpoint = childEndpoint(child);
   registryHub.attach(new IpcPeer(endpoint, REGISTRY_CHANNEL));

@@ -1,8 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ServiceRegistration } from '@nestkit/discovery';
 import { ProblemDetailsFilter } from '@nestkit/errors';
+import { traceContextOf } from '@nestkit/logging';
 import { Logger } from 'nestjs-pino';
 
 export interface ServiceOptions {
@@ -31,7 +33,12 @@ export interface RunningService {
  * known, and marked draining, then deregistered, on shutdown.
  */
 export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 100 * 1024, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 100 * 1024,
+    return503OnClosing: true,
+    // The request id in every log line is the request's span id, so logs and traces join up.
+    genReqId: (request: IncomingMessage) => traceContextOf(request).spanId,
+  });
   // abortOnError off: a failing boot rejects here (runMain reports it) instead of Nest calling process.exit.
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));

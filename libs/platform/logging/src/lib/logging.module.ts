@@ -1,6 +1,7 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { TraceContextStore } from '@nestkit/tracing';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { REDACTED_PATHS } from './redaction';
 import { traceContextOf } from './request-trace';
 
@@ -10,6 +11,14 @@ export interface LoggingOptions {
   level: string;
   /** Pretty, coloured lines for a terminal; JSON (the default) everywhere else. */
   pretty?: boolean;
+  /** Where lines go; stdout by default. Tests pass a stream to read them back. */
+  destination?: DestinationStream;
+}
+
+type PinoHttpOptions = Exclude<NonNullable<Params['pinoHttp']>, unknown[] | DestinationStream>;
+
+function withDestination(options: LoggingOptions, pinoHttp: PinoHttpOptions): Params['pinoHttp'] {
+  return options.destination ? [pinoHttp, options.destination] : pinoHttp;
 }
 
 /** Runs the rest of the request inside its trace context, so outgoing calls can find it. */
@@ -29,7 +38,9 @@ export class LoggingModule implements NestModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
+          // nestjs-pino's default route pattern does not match on Nest 12 with Fastify; name every route.
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+          pinoHttp: withDestination(options, {
             level: options.level,
             base: { service: options.service },
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -41,7 +52,7 @@ export class LoggingModule implements NestModule {
             // Health probes every few seconds would drown the useful lines.
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
             transport: options.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-          },
+          }),
         }),
       ],
     };
