@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
-import { DiscoveryModule } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
@@ -24,7 +24,7 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'catalog', level: config.LOG_LEVEL }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...CATALOG_SCHEMA }),
         TypeOrmModule.forFeature([ProductEntity]),
-        DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'catalog', version: config.SERVICE_VERSION, zone: config.ZONE } }),
+        DiscoveryModule.forRoot(discoveryOptions('catalog', config)),
         MessagingModule.forRoot({ service: 'catalog', backend: config.BUS }),
         HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
       ],

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestkit/config';
-import { DiscoveryModule } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
@@ -16,11 +16,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ service: 'gateway', schema: gatewayConfigSchema, values: config }),
         LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
-        DiscoveryModule.forRoot({
-          backend: config.REGISTRY,
-          static: config.STATIC_INSTANCES,
-          self: { service: 'gateway', version: config.SERVICE_VERSION, zone: config.ZONE },
-        }),
+        DiscoveryModule.forRoot(discoveryOptions('gateway', config)),
         HealthModule.forRoot(),
       ],
       controllers: [ProxyHttpController],

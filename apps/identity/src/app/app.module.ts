@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
-import { DiscoveryModule } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { type IdentityConfig, identityConfigSchema } from './identity.config';
@@ -25,7 +25,7 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'identity', level: config.LOG_LEVEL }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...IDENTITY_SCHEMA }),
         TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
-        DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'identity', version: config.SERVICE_VERSION, zone: config.ZONE } }),
+        DiscoveryModule.forRoot(discoveryOptions('identity', config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
       ],
       controllers: [IdentityHttpController],

@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '@nestkit/auth';
+import { AuthModule, verifierOptions } from '@nestkit/auth';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
-import { DiscoveryModule } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { MessagingModule } from '@nestkit/messaging';
@@ -24,9 +24,9 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'notifications', level: config.LOG_LEVEL }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...NOTIFICATIONS_SCHEMA }),
         TypeOrmModule.forFeature([NotificationEntity]),
-        DiscoveryModule.forRoot({ backend: config.REGISTRY, self: { service: 'notifications', version: config.SERVICE_VERSION, zone: config.ZONE } }),
+        DiscoveryModule.forRoot(discoveryOptions('notifications', config)),
         MessagingModule.forRoot({ service: 'notifications', backend: config.BUS }),
-        AuthModule.forRoot({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+        AuthModule.forRoot(verifierOptions(config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
       ],
       controllers: [NotificationsHttpController],

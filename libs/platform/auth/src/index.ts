@@ -1,4 +1,5 @@
 export { ACCESS_TOKEN_TYPE, ADMIN_ROLE, INVALID_TOKEN } from './lib/access-token.claims';
+export { type AuthConfig, authConfigSchema, tokenClaimsConfigSchema, verifierOptions } from './lib/auth.config';
 export { bearerToken } from './lib/authorization/bearer-token';
 export { assertAnyRole, assertOwner } from './lib/authorization/roles';
 export { type AuthenticatedRequest, CurrentPrincipal, principalOf, Public, Roles } from './lib/nest/auth.decorators';

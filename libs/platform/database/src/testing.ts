@@ -1,2 +1,2 @@
 export { inMemoryDataSource } from './lib/testing/in-memory-data-source';
-export { checkSchemaOnPostgres, checkSchemaOnSqlite, type SchemaCheck } from './lib/testing/schema-check';
+export { checkSchemaOnPostgres, checkSchemaOnSqlite, describeSchema, type SchemaCheck } from './lib/testing/schema-check';

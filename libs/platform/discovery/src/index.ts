@@ -1,3 +1,4 @@
+export { type DiscoveryConfig, discoveryConfigSchema, discoveryOptions } from './lib/discovery.config';
 export { DiscoveryModule, type DiscoveryOptions } from './lib/discovery.module';
 export { INSTANCER, REGISTRAR, SELF_REGISTRATION } from './lib/discovery.tokens';
 export { EMBEDDED_HUB_ENV, embeddedRegistry } from './lib/hub/embedded-registry';

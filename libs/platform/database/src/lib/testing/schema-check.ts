@@ -60,3 +60,22 @@ export async function checkSchemaOnPostgres(options: SchemaOptions): Promise<Sch
     await run(`DROP DATABASE IF EXISTS ${name}`);
   }
 }
+
+/**
+ * The schema conformance spec every service runs (as an `*.int.spec.ts`, since it needs PostgreSQL):
+ * its migrations, in order, build exactly what its entities describe, on SQLite and on PostgreSQL.
+ */
+export function describeSchema(service: string, schema: SchemaOptions & { migrations: { name: string }[] }): void {
+  describe(`${service} schema`, () => {
+    const names = schema.migrations.map((migration) => migration.name);
+
+    it.each([
+      ['SQLite', checkSchemaOnSqlite],
+      ['PostgreSQL', checkSchemaOnPostgres],
+    ])('migrates a fresh %s database to exactly what the entities describe', async (_dialect, check) => {
+      const sut = await check(schema);
+      expect(sut.applied).toEqual(names);
+      expect(sut.pendingSql).toEqual([]);
+    });
+  });
+}

@@ -1,3 +1,4 @@
+import { inMemoryDataSource } from '@nestkit/database/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { createEnvelope } from '../envelope/envelope';
@@ -17,14 +18,7 @@ describe(Inbox.name, () => {
   const effects = () => dataSource.getRepository(OutboxMessage).count();
 
   beforeEach(async () => {
-    dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: MESSAGING_ENTITIES,
-      migrations: MESSAGING_MIGRATIONS,
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
+    dataSource = await inMemoryDataSource({ entities: MESSAGING_ENTITIES, migrations: MESSAGING_MIGRATIONS });
   });
   afterEach(async () => dataSource.destroy());
 

@@ -1,3 +1,5 @@
+import { inTransaction } from '@nestkit/database';
+import { inMemoryDataSource } from '@nestkit/database/testing';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { createEnvelope, type Envelope } from '../envelope/envelope';
@@ -15,18 +17,11 @@ describe(OutboxRelay.name, () => {
   let publisher: RecordingPublisher;
   let sut: OutboxRelay;
 
-  const enqueue = (...envelopes: Envelope[]) => dataSource.transaction((manager) => Outbox.enqueue(manager, envelopes));
+  const enqueue = (...envelopes: Envelope[]) => inTransaction(dataSource, (manager) => Outbox.enqueue(manager, envelopes));
   const rows = () => dataSource.getRepository(OutboxMessage).find({ order: { createdAt: 'ASC', id: 'ASC' } });
 
   beforeEach(async () => {
-    dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: MESSAGING_ENTITIES,
-      migrations: MESSAGING_MIGRATIONS,
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
+    dataSource = await inMemoryDataSource({ entities: MESSAGING_ENTITIES, migrations: MESSAGING_MIGRATIONS });
     publisher = new RecordingPublisher();
     sut = new OutboxRelay(dataSource, publisher, { batchSize: 2 });
   });

@@ -1,3 +1,5 @@
+import { inTransaction } from '@nestkit/database';
+import { inMemoryDataSource } from '@nestkit/database/testing';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { createEnvelope } from '../envelope/envelope';
@@ -12,20 +14,13 @@ describe(Outbox.name, () => {
   let dataSource: DataSource;
 
   beforeEach(async () => {
-    dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: MESSAGING_ENTITIES,
-      migrations: MESSAGING_MIGRATIONS,
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
+    dataSource = await inMemoryDataSource({ entities: MESSAGING_ENTITIES, migrations: MESSAGING_MIGRATIONS });
   });
   afterEach(async () => dataSource.destroy());
 
   it('stores envelopes inside the caller transaction, unpublished', async () => {
     const envelope = placed('o1');
-    await dataSource.transaction((manager) => Outbox.enqueue(manager, envelope));
+    await inTransaction(dataSource, (manager) => Outbox.enqueue(manager, envelope));
     const rows = await dataSource.getRepository(OutboxMessage).find();
     expect(rows).toEqual([
       expect.objectContaining({ id: envelope.id, type: 'test.placed', key: 'o1', publishedAt: null, attempts: 0, lastError: null }),
