@@ -6,7 +6,7 @@ import { catalogConfigSchema } from './app/catalog.config';
 /** Starts the catalog service with configuration from `env`; throws ConfigError naming any bad key. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadConfig('catalog', catalogConfigSchema, env);
-  return bootstrapService({ service: 'catalog', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT });
+  return bootstrapService({ service: 'catalog', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
 }
 
 if (require.main === module) runMain(main);

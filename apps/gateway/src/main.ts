@@ -12,6 +12,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     host: config.HOST,
     port: config.PORT,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   });
 }
 

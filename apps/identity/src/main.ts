@@ -6,7 +6,7 @@ import { identityConfigSchema } from './app/identity.config';
 /** Starts the identity service with configuration from `env`; throws ConfigError naming any bad key. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadConfig('identity', identityConfigSchema, env);
-  return bootstrapService({ service: 'identity', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT });
+  return bootstrapService({ service: 'identity', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
 }
 
 if (require.main === module) runMain(main);

@@ -6,7 +6,7 @@ import { notificationsConfigSchema } from './app/notifications.config';
 /** Starts the notifications service with configuration from `env`; throws ConfigError naming any bad key. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadConfig('notifications', notificationsConfigSchema, env);
-  return bootstrapService({ service: 'notifications', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT });
+  return bootstrapService({ service: 'notifications', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
 }
 
 if (require.main === module) runMain(main);

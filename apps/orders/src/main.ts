@@ -6,7 +6,7 @@ import { ordersConfigSchema } from './app/orders.config';
 /** Starts the orders service with configuration from `env`; throws ConfigError naming any bad key. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadConfig('orders', ordersConfigSchema, env);
-  return bootstrapService({ service: 'orders', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT });
+  return bootstrapService({ service: 'orders', module: AppModule.forRoot(config), host: config.HOST, port: config.PORT, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
 }
 
 if (require.main === module) runMain(main);

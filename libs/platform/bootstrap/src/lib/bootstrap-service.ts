@@ -16,6 +16,11 @@ export interface ServiceOptions {
   port: number;
   /** Largest request body accepted, in bytes (default 100 KiB); larger bodies get a 413. */
   bodyLimit?: number;
+  /**
+   * Longest a graceful shutdown may take before the process exits anyway (default 10 s), so a hung
+   * request or connection cannot keep a stopping instance alive for ever.
+   */
+  shutdownGraceMs?: number;
 }
 
 /** A started service: its Nest application and the URL it listens on. */
@@ -44,6 +49,7 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  limitShutdown(options.service, options.shutdownGraceMs ?? 10_000);
   stopWithLauncher(app);
   await app.listen({ port: options.port, host: options.host });
   const address = app.getHttpServer().address();
@@ -71,4 +77,16 @@ function stopWithLauncher(app: INestApplication): void {
   process.once('disconnect', () => {
     void app.close().finally(() => process.exit(0));
   });
+}
+
+/** Arms, on the first SIGTERM/SIGINT, a timer that ends the process if graceful shutdown hangs. */
+function limitShutdown(service: string, graceMs: number): void {
+  const arm = (signal: string) => {
+    setTimeout(() => {
+      process.stderr.write(`${service}: graceful shutdown after ${signal} took over ${graceMs} ms; exiting\n`);
+      process.exit(1);
+    }, graceMs).unref();
+  };
+  process.once('SIGTERM', arm);
+  process.once('SIGINT', arm);
 }
