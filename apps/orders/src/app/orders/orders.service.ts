@@ -53,9 +53,9 @@ export class OrdersService {
       status: 'PENDING' as const,
       reason: null,
       items: request.items,
-      // Set here rather than by the column default, which SQLite keeps to the second only.
-      createdAt: new Date(),
     });
+    // Set here rather than by the column defaults, which SQLite keeps to the second only.
+    order.createdAt = order.updatedAt = new Date();
     const trace = TraceContextStore.current();
     const event = createEnvelope(
       OrderPlaced,

@@ -34,11 +34,14 @@ describe(OrderSaga.name, () => {
   // Answers for settled or unknown orders are logged and dropped; the database state is what is asserted.
   beforeAll(() => Logger.overrideLogger(false));
 
+  // Placed well before the answer arrives, with milliseconds, as OrdersService stores it.
+  const PLACED_AT = new Date(Date.now() - 60_000 + 123);
+
   beforeEach(async () => {
     dataSource = await inMemoryDataSource(ORDERS_SCHEMA);
     await dataSource
       .getRepository(OrderEntity)
-      .save(Object.assign(new OrderEntity(), { id: 'order-1', userId: 'u-alice', status: 'PENDING', reason: null, items: ITEMS }));
+      .save(Object.assign(new OrderEntity(), { id: 'order-1', userId: 'u-alice', status: 'PENDING', reason: null, items: ITEMS, createdAt: PLACED_AT, updatedAt: PLACED_AT }));
     bus = new InMemoryBus();
     sut = new OrderSaga(dataSource, bus, { service: 'orders' });
     sut.onModuleInit();
@@ -49,12 +52,23 @@ describe(OrderSaga.name, () => {
     await dataSource.destroy();
   });
 
+  it('never shows an order updated before it was created, even when answered within the same second', async () => {
+    const justNow = new Date();
+    await dataSource.getRepository(OrderEntity).update({ id: 'order-1' }, { createdAt: justNow, updatedAt: justNow });
+
+    await deliver(reserved());
+
+    const settled = await order();
+    expect(settled.updatedAt.getTime()).toBeGreaterThanOrEqual(settled.createdAt.getTime());
+  });
+
   it('confirms a PENDING order on stock-reserved and enqueues orders.order-confirmed in the same flow', async () => {
     const answer = reserved();
 
     await deliver(answer);
 
     expect(await order()).toMatchObject({ status: 'CONFIRMED', reason: null });
+    expect((await order()).updatedAt.getTime()).toBeGreaterThan(PLACED_AT.getTime());
     expect(await outbox()).toEqual([{ type: 'orders.order-confirmed', key: 'order-1', envelope: expect.any(Object) }]);
     expect((await outbox())[0].envelope).toMatchObject({
       producer: 'orders',

@@ -38,7 +38,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       const order = await this.pendingOrder(manager, payload.orderId);
       if (!order) return;
-      await manager.update(OrderEntity, { id: order.id }, { status: 'CONFIRMED' });
+      await manager.update(OrderEntity, { id: order.id }, { status: 'CONFIRMED', updatedAt: new Date() });
       await Outbox.enqueue(manager, createEnvelope(OrderConfirmed, { orderId: order.id, userId: order.userId }, this.reply(envelope, order.id)));
     });
   }
@@ -47,7 +47,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       const order = await this.pendingOrder(manager, payload.orderId);
       if (!order) return;
-      await manager.update(OrderEntity, { id: order.id }, { status: 'REJECTED', reason: payload.reason });
+      await manager.update(OrderEntity, { id: order.id }, { status: 'REJECTED', reason: payload.reason, updatedAt: new Date() });
       await Outbox.enqueue(
         manager,
         createEnvelope(OrderRejected, { orderId: order.id, userId: order.userId, reason: payload.reason }, this.reply(envelope, order.id)),
