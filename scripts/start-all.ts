@@ -27,6 +27,23 @@ function envFor(name: string, extra: Record<string, string>): NodeJS.ProcessEnv 
   return { ...process.env, ...extra, PORT: port, DATABASE_URL: databaseUrl, [EMBEDDED_HUB_ENV]: 'ipc' };
 }
 
+// When our own output goes away (`npm start | tee log` and Ctrl-C ends tee), keep running so the
+// services still stop in order, and keep reading theirs: a service blocked on a full or broken pipe
+// could never finish shutting down.
+let outputOpen = true;
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (outputOpen = false));
+
+/** Copies a service's output to ours while ours is open, and drains it regardless. */
+function relay(from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream): void {
+  from?.on('data', (chunk: Buffer) => {
+    if (outputOpen) to.write(chunk);
+  });
+}
+
+function say(line: string): void {
+  if (outputOpen) process.stdout.write(line);
+}
+
 /** Resolves with the service's first registered instance: it registers once it listens and is ready. */
 function registered(name: string, child: ChildProcess): Promise<ServiceInstance> {
   return new Promise((done, fail) => {
@@ -45,17 +62,20 @@ function registered(name: string, child: ChildProcess): Promise<ServiceInstance>
 
 async function start(name: string, extra: Record<string, string> = {}): Promise<string> {
   const t0 = Date.now();
-  process.stdout.write(`starting ${name} ...\n`);
+  say(`starting ${name} ...\n`);
   const main = resolve(__dirname, `../apps/${name}/src/main.js`);
   // Detached: a terminal's Ctrl-C reaches only this launcher, which then stops the services in order.
   // A service whose launcher dies sees its IPC channel close and stops itself (see @nestkit/bootstrap).
   const child = fork(main, [], {
     env: envFor(name, extra),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Piped through this process rather than inherited: see relay().
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: ['--enable-source-maps'],
     detached: true,
   });
   children.push({ name, child });
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
   const endpoint = childEndpoint(child);
   registryHub.attach(new IpcPeer(endpoint, REGISTRY_CHANNEL));
   busHub.attach(new IpcPeer(endpoint, BUS_CHANNEL));
@@ -63,7 +83,7 @@ async function start(name: string, extra: Record<string, string> = {}): Promise<
     if (!stopping) process.stderr.write(`${name} (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`})\n`);
   });
   const url = instanceUrl(await registered(name, child));
-  process.stdout.write(`${name} ready at ${url} (pid ${child.pid}, ${Date.now() - t0} ms)\n`);
+  say(`${name} ready at ${url} (pid ${child.pid}, ${Date.now() - t0} ms)\n`);
   return url;
 }
 
@@ -76,7 +96,7 @@ function stopChild(name: string, child: ChildProcess): Promise<void> {
     }, STOP_TIMEOUT_MS);
     child.once('exit', () => {
       clearTimeout(timer);
-      process.stdout.write(`stopped ${name}\n`);
+      say(`stopped ${name}\n`);
       done();
     });
     child.kill('SIGTERM');
@@ -85,7 +105,7 @@ function stopChild(name: string, child: ChildProcess): Promise<void> {
 
 async function stopAll(reason: string): Promise<void> {
   stopping = true;
-  process.stdout.write(`\n${reason}: stopping ${children.length} services ...\n`);
+  say(`\n${reason}: stopping ${children.length} services ...\n`);
   // Gateway first (started last), so no new request reaches a service that is stopping.
   for (const { name, child } of [...children].reverse()) await stopChild(name, child);
 }
@@ -104,9 +124,9 @@ async function run(): Promise<void> {
   await start('orders', auth);
   await start('notifications', auth);
   const gateway = await start('gateway');
-  process.stdout.write(`\nNestkit is running: gateway at ${gateway} (all services ready in ${Date.now() - t0} ms)\n`);
-  process.stdout.write(walkthrough(gateway));
-  process.stdout.write('\nPress Ctrl-C to stop.\n');
+  say(`\nNestkit is running: gateway at ${gateway} (all services ready in ${Date.now() - t0} ms)\n`);
+  say(walkthrough(gateway));
+  say('\nPress Ctrl-C to stop.\n');
 }
 
 run().catch(async (error: unknown) => {

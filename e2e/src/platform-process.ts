@@ -33,11 +33,22 @@ export class PlatformProcess {
     return this.output;
   }
 
-  /** Sends SIGTERM to the launcher's pid and resolves with its exit code. */
+  /** The launcher's pid. */
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** Pids of the service processes, as the launcher reported them (`... ready at ... (pid N, ...)`). */
+  get servicePids(): number[] {
+    return [...this.output.matchAll(/ready at \S+ \(pid (\d+),/g)].map((m) => Number(m[1]));
+  }
+
+  /** Sends SIGTERM to the launcher's pid (unless it already ended) and resolves with its exit code (null if a signal ended it). */
   async stop(): Promise<number | null> {
+    const running = this.child.exitCode === null && this.child.signalCode === null;
     const exited = new Promise<number | null>((done) => this.child.once('exit', (code) => done(code)));
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
-    const code = this.child.exitCode ?? (await exited);
+    if (running) this.child.kill('SIGTERM');
+    const code = running ? await exited : this.child.exitCode;
     rmSync(this.dataDir, { recursive: true, force: true });
     return code;
   }
