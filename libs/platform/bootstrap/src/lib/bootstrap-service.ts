@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ServiceRegistration } from '@nestkit/discovery';
 import { ProblemDetailsFilter } from '@nestkit/errors';
+import { ReadinessGate } from '@nestkit/health';
 import { traceContextOf } from '@nestkit/logging';
 import { Logger } from 'nestjs-pino';
 
@@ -34,8 +35,8 @@ export interface RunningService {
  * Boots a Nest service the platform way: Fastify, JSON logs through pino, RFC 9457 errors for every
  * failure (Nest routes Fastify's body-parser errors through the same global filter), graceful shutdown, and listening on
  * the configured host and port (port 0 picks a free one). When the root module provides a
- * `ServiceRegistration`, the instance is registered in discovery after listening, once the real port is
- * known, and marked draining, then deregistered, on shutdown.
+ * `ServiceRegistration`, the instance is registered in discovery after listening (once the real port is
+ * known) and once its readiness indicators pass, and marked draining, then deregistered, on shutdown.
  */
 export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
   const adapter = new FastifyAdapter({
@@ -55,14 +56,16 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host}:${port}`;
-  await registration(app)?.start({ host: options.host, port });
+  // Registered only once /health/ready would pass, so no caller is ever sent to an unready instance.
+  await optional(app, ReadinessGate)?.waitUntilReady();
+  await optional(app, ServiceRegistration)?.start({ host: options.host, port });
   return { app, url, close: () => app.close() };
 }
 
-/** The app's ServiceRegistration when its root module publishes it (DiscoveryModule with `self`). */
-function registration(app: INestApplication): ServiceRegistration | undefined {
+/** A provider the root module may or may not include (ServiceRegistration, ReadinessGate). */
+function optional<T>(app: INestApplication, token: Type<T>): T | undefined {
   try {
-    return app.get(ServiceRegistration, { strict: false });
+    return app.get(token, { strict: false });
   } catch {
     return undefined;
   }

@@ -2,20 +2,10 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { Public } from '@nestkit/auth';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { LifecycleState } from './lifecycle.state';
+import { READINESS_INDICATORS } from './health.tokens';
 import type { ReadinessIndicator } from './readiness-indicator';
+import { withTimeout } from './with-timeout';
 
-export const READINESS_INDICATORS = Symbol.for('nestkit.health.readiness-indicators');
-
-/** Timeout for one readiness check: a hung dependency must not hang the probe. */
-const CHECK_TIMEOUT_MS = 2_000;
-
-function withTimeout(promise: Promise<void>, name: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** `/health/live` (the process runs) and `/health/ready` (every dependency answers, not draining). */
 @Public()

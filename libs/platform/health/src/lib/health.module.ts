@@ -1,8 +1,10 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, READINESS_INDICATORS } from './health.controller';
+import { HealthController } from './health.controller';
+import { READINESS_INDICATORS } from './health.tokens';
 import { LifecycleState } from './lifecycle.state';
 import type { ReadinessIndicator } from './readiness-indicator';
+import { ReadinessGate } from './readiness.gate';
 
 export interface HealthOptions {
   /** Injectable classes, each checking one dependency for `/health/ready`. */
@@ -26,10 +28,11 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         LifecycleState,
+        ReadinessGate,
         ...indicators,
         { provide: READINESS_INDICATORS, useFactory: (...all: ReadinessIndicator[]) => all, inject: indicators },
       ],
-      exports: [LifecycleState],
+      exports: [LifecycleState, ReadinessGate],
     };
   }
 }
