@@ -185,6 +185,15 @@ describe('platform (embedded defaults, through the gateway)', () => {
     });
   });
 
+  it('lists the routed services and their live instances', async () => {
+    const response = await call(`${api}/_platform/services`);
+    expect(response.status).toBe(200);
+    expect(response.body.map((s: { service: string }) => s.service)).toEqual(['catalog', 'identity', 'notifications', 'orders']);
+    for (const entry of response.body) {
+      expect(entry.instances).toEqual([expect.objectContaining({ host: '127.0.0.1', port: expect.any(Number), status: 'up' })]);
+    }
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     const response = await call(`${api}/nowhere`);
     expect(response.status).toBe(404);

@@ -4,6 +4,7 @@ import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
+import { PlatformHttpController } from './platform/platform.http.controller';
 import { ProxyHttpController } from './routing/proxy.http.controller';
 import { Upstreams } from './routing/upstreams';
 
@@ -19,7 +20,8 @@ export class AppModule {
         DiscoveryModule.forRoot(discoveryOptions('gateway', config)),
         HealthModule.forRoot(),
       ],
-      controllers: [ProxyHttpController],
+      // PlatformHttpController first: its static path must not be taken for a proxied one.
+      controllers: [PlatformHttpController, ProxyHttpController],
       providers: [Upstreams],
     };
   }
