@@ -14,12 +14,12 @@ export class PlatformProcess {
     private readonly dataDir: string,
   ) {}
 
-  static async start(timeoutMs = 90_000): Promise<PlatformProcess> {
+  static async start(env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<PlatformProcess> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'nestkit-e2e-'));
     const launcher = resolve(__dirname, '../../dist/scripts/start-all.js');
     const child = spawn(process.execPath, ['--enable-source-maps', launcher], {
-      env: { ...process.env, PORT: String(port), NESTKIT_DATA_DIR: dataDir, LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'warn' },
+      env: { ...process.env, PORT: String(port), NESTKIT_DATA_DIR: dataDir, LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const sut = new PlatformProcess(`http://127.0.0.1:${port}`, child, dataDir);

@@ -1,4 +1,11 @@
 export type { Balanceable, Balancer } from './lib/balancer';
+export { ConsistentHashBalancer, type ConsistentHashOptions } from './lib/consistent-hash.balancer';
+export { LeastPendingBalancer } from './lib/least-pending.balancer';
 export { NoInstancesError } from './lib/no-instances.error';
+export { OutlierDetector, type Ejection, type OutlierDetectorOptions } from './lib/outlier.detector';
+export { PendingTracker } from './lib/pending.tracker';
+export { PowerOfTwoChoicesBalancer } from './lib/power-of-two-choices.balancer';
 export { RandomBalancer, type Rng } from './lib/random.balancer';
 export { RoundRobinBalancer } from './lib/round-robin.balancer';
+export { WeightedBalancer, metadataWeight, type WeightOf } from './lib/weighted.balancer';
+export { ZonePreferringBalancer, type Zoned } from './lib/zone-preferring.balancer';

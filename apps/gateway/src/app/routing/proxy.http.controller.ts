@@ -37,6 +37,7 @@ export class ProxyHttpController {
       headers,
       body: encodeBody(request),
     });
-    reply.status(response.status).headers(clientResponseHeaders(response.headers)).send(response.body);
+    // x-served-by names the instance that answered, as CDNs and proxies do, for tracing a request by hand.
+    reply.status(response.status).headers({ ...clientResponseHeaders(response.headers), 'x-served-by': response.instanceId }).send(response.body);
   }
 }

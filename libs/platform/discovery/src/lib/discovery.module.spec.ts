@@ -45,7 +45,7 @@ describe(ServiceRegistration.name, () => {
     const instance = await sut.start('http://127.0.0.1:41234');
     registry.subscribe('catalog', (list) => seen.push(`${list.length}:${registry.instance(instance.id)?.status ?? 'gone'}`));
     expect(registry.instances('catalog')).toEqual([
-      { id: instance.id, service: 'catalog', host: '127.0.0.1', port: 41234, version: '1.2.0', zone: 'local', metadata: { protocol: 'http' }, status: 'up' },
+      { id: instance.id, service: 'catalog', host: '127.0.0.1', port: 41234, version: '1.2.0', zone: 'local', metadata: { pid: String(process.pid), protocol: 'http' }, status: 'up' },
     ]);
 
     await app.close();

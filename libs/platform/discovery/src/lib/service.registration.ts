@@ -51,7 +51,8 @@ export class ServiceRegistration implements BeforeApplicationShutdown, OnApplica
       port,
       version: this.self.version,
       zone: this.self.zone,
-      metadata: { ...this.self.metadata },
+      // The pid tells instances of one service on one host apart (a supervisor matches its children by it).
+      metadata: { pid: String(process.pid), ...this.self.metadata },
       status: 'up',
     };
     await this.registrar.register(instance);
