@@ -38,7 +38,8 @@ export class HealthController {
       await withTimeout(indicator.check(), indicator.name);
       return session.up();
     } catch (error) {
-      return session.down({ message: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      return indicator.critical === false ? session.up({ degraded: true, message }) : session.down({ message });
     }
   }
 }

@@ -35,6 +35,11 @@ describe(ReadinessGate.name, () => {
     await expect(sut.waitUntilReady(30, 5)).rejects.toThrow('not ready after 30 ms: broker: broker is still starting');
   });
 
+  it('does not wait for a non-critical dependency', async () => {
+    const registry = { ...indicator('registry', Number.POSITIVE_INFINITY), critical: false };
+    await new ReadinessGate([indicator('database', 1), registry]).waitUntilReady(30, 5);
+  });
+
   it('reports no failures when ready', async () => {
     expect(await new ReadinessGate([indicator('database', 1)]).failures()).toEqual([]);
   });

@@ -10,10 +10,10 @@ export class ReadinessGate {
 
   constructor(@Inject(READINESS_INDICATORS) private readonly indicators: ReadinessIndicator[]) {}
 
-  /** Names and errors of the indicators that fail now; empty when the instance is ready. */
+  /** Names and errors of the critical indicators that fail now; empty when the instance is ready. */
   async failures(): Promise<{ name: string; error: string }[]> {
     const results = await Promise.all(
-      this.indicators.map(async (indicator) => {
+      this.indicators.filter((indicator) => indicator.critical !== false).map(async (indicator) => {
         try {
           await withTimeout(indicator.check(), indicator.name);
           return undefined;

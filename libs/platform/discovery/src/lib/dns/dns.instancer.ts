@@ -151,9 +151,10 @@ export class DnsInstancer implements Instancer {
     }
   }
 
-  // Polling repeats the same problem every few seconds; report it when it starts or changes, not each time.
+  // Polling meets the same problem every few seconds; report it when it starts or changes, not each time.
   private report(service: string, tracked: Tracked, problems: readonly AppError[]): void {
-    const key = problems.map((p) => p.message).join('\n');
+    // Sorted: DNS servers rotate their answers, which must not look like a new problem.
+    const key = problems.map((p) => p.message).sort().join('\n');
     if (key === tracked.problems) return;
     tracked.problems = key;
     for (const problem of problems) this.emit(problem, service);

@@ -75,7 +75,8 @@ export async function startDnsmasq(records: DnsRecords): Promise<RunningDnsmasq>
 
 function configLines(records: DnsRecords): string {
   const srv = (records.srv ?? []).map((r) => `srv-host=${[r.name, r.target, r.port, r.priority ?? 0, r.weight ?? 0].join(',')}`);
-  const hosts = Object.entries(records.hosts ?? {}).map(([name, addresses]) => `host-record=${[name, ...addresses].join(',')}`);
+  // One host-record line per address: a line holds at most one IPv4 and one IPv6 address.
+  const hosts = Object.entries(records.hosts ?? {}).flatMap(([name, addresses]) => addresses.map((address) => `host-record=${name},${address}`));
   return [`local=/cluster.local/`, ...srv, ...hosts, ...(records.raw ?? [])].join('\n') + '\n';
 }
 

@@ -1,3 +1,4 @@
+import type { FieldIssue } from '@nestkit/errors';
 import { z } from 'zod';
 import type { ServiceInstance } from '../service-instance';
 
@@ -35,6 +36,13 @@ export function encodeInstance(instance: ServiceInstance): string {
   return JSON.stringify({ id, service, host, port, version, zone, metadata, status });
 }
 
+/** What is wrong with `value` as an instance; empty when it is a valid one. */
+export function instanceIssues(value: unknown): FieldIssue[] {
+  const parsed = instanceSchema.safeParse(value);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || 'value', message: issue.message }));
+}
+
 /**
  * Reads the instance stored under `key`, or the reason it is unusable: not JSON, failing validation, or
  * naming a service or id other than its key does (which would let one entry shadow another).
@@ -48,10 +56,10 @@ export function decodeInstance(prefix: string, key: string, value: string): Deco
   }
   const parsed = instanceSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`);
-    return { ok: false, reason: issues.join('; ') };
+    return { ok: false, reason: instanceIssues(json).map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
   }
-  const instance: ServiceInstance = JSON.parse(encodeInstance(parsed.data)) as ServiceInstance;
-  if (instanceKey(prefix, instance) !== key) return { ok: false, reason: `service/id do not match the key` };
+  const { zone, ...rest } = parsed.data;
+  const instance: ServiceInstance = zone === undefined ? rest : { ...rest, zone };
+  if (instanceKey(prefix, instance) !== key) return { ok: false, reason: 'service/id do not match the key' };
   return { ok: true, instance };
 }

@@ -63,7 +63,6 @@ export class EtcdRegistration {
       if (!revoke) return 0;
       const revision = await this.remove(instanceKey(this.prefix, this.current), 0);
       if (this.lease) await this.client.revoke(this.lease);
-      this.status.ok(this.part);
       return revision;
     }).finally(() => this.status.ok(this.part));
   }
