@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
-import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
@@ -26,7 +26,7 @@ export class AppModule {
         TypeOrmModule.forFeature([ProductEntity]),
         DiscoveryModule.forRoot(discoveryOptions('catalog', config)),
         MessagingModule.forRoot({ service: 'catalog', backend: config.BUS }),
-        HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [ProductsHttpController],
       providers: [ProductsService, StockReservationHandler, OutboxRelayService],

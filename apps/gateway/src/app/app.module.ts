@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestkit/config';
-import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
@@ -18,7 +18,7 @@ export class AppModule {
         ConfigModule.forRoot({ service: 'gateway', schema: gatewayConfigSchema, values: config }),
         LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
         DiscoveryModule.forRoot(discoveryOptions('gateway', config)),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({ indicators: [RegistryReadiness] }),
       ],
       // PlatformHttpController first: its static path must not be taken for a proxied one.
       controllers: [PlatformHttpController, ProxyHttpController],

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
-import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { type IdentityConfig, identityConfigSchema } from './identity.config';
@@ -26,7 +26,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...IDENTITY_SCHEMA }),
         TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
         DiscoveryModule.forRoot(discoveryOptions('identity', config)),
-        HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [IdentityHttpController],
       providers: [SigningKeys, RefreshTokens, UsersService],

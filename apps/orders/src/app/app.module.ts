@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, verifierOptions } from '@nestkit/auth';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
-import { DiscoveryModule, discoveryOptions } from '@nestkit/discovery';
+import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
 import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
@@ -29,7 +29,7 @@ export class AppModule {
         DiscoveryModule.forRoot(discoveryOptions('orders', config)),
         MessagingModule.forRoot({ service: 'orders', backend: config.BUS }),
         AuthModule.forRoot(verifierOptions(config)),
-        HealthModule.forRoot({ indicators: [DatabaseReadiness] }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [OrdersHttpController],
       providers: [CatalogClient, OrdersService, OrderSaga, OutboxRelayService],

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@nestkit/config';
 import { INSTANCER, type Instancer } from '@nestkit/discovery';
 import { HttpClient } from '@nestkit/http-client';
-import { RoundRobinBalancer } from '@nestkit/load-balancing';
+import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
 import type { GatewayConfig } from '../gateway.config';
 
 /**
  * One discovery-aware HTTP client per upstream service, created on first use: instances come from the
- * Instancer's local cache, a round-robin balancer spreads calls, and each call has the configured
- * time budget.
+ * Instancer's local cache, a round-robin balancer spreads calls over the instances passive health has
+ * not ejected, and each call has the configured time budget.
  */
 @Injectable()
 export class Upstreams {
@@ -26,6 +26,8 @@ export class Upstreams {
         service,
         instancer: this.instancer,
         balancer: new RoundRobinBalancer(),
+        // An instance failing five calls in a row sits out for a growing interval (passive health).
+        outliers: new OutlierDetector(),
         timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
       });
       this.clients.set(service, client);

@@ -4,7 +4,7 @@ import { Product } from '@nestkit/contracts/catalog';
 import { INSTANCER, type Instancer } from '@nestkit/discovery';
 import { UnavailableError } from '@nestkit/errors';
 import { HttpClient } from '@nestkit/http-client';
-import { RoundRobinBalancer } from '@nestkit/load-balancing';
+import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
 import { formatTraceparent, childOf, TraceContextStore } from '@nestkit/tracing';
 import { z } from 'zod';
 import type { OrdersConfig } from '../orders.config';
@@ -17,7 +17,13 @@ export class CatalogClient {
   private readonly http: HttpClient;
 
   constructor(@Inject(INSTANCER) instancer: Instancer, @Inject(CONFIG) config: OrdersConfig) {
-    this.http = new HttpClient({ service: 'catalog', instancer, balancer: new RoundRobinBalancer(), timeoutMs: config.CATALOG_TIMEOUT_MS });
+    this.http = new HttpClient({
+      service: 'catalog',
+      instancer,
+      balancer: new RoundRobinBalancer(),
+      outliers: new OutlierDetector(),
+      timeoutMs: config.CATALOG_TIMEOUT_MS,
+    });
   }
 
   /** The products with the given ids that exist; unknown ids are simply absent from the result. */

@@ -14,6 +14,8 @@ export interface SelfRegistration {
   readonly advertiseHost?: string;
   /** Defaults to `<service>-<random>`. */
   readonly id?: string;
+  /** Lease for backends that keep instances alive by heartbeat (etcd); the backend renews it. */
+  readonly ttlMs?: number;
 }
 
 /** Where the HTTP server ended up listening. */
@@ -55,7 +57,7 @@ export class ServiceRegistration implements BeforeApplicationShutdown, OnApplica
       metadata: { pid: String(process.pid), ...this.self.metadata },
       status: 'up',
     };
-    await this.registrar.register(instance);
+    await this.registrar.register(instance, this.self.ttlMs === undefined ? undefined : { ttlMs: this.self.ttlMs });
     this.registered = instance;
     return instance;
   }

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { InMemoryRegistry } from '@nestkit/discovery';
 import { anInstance } from '@nestkit/discovery/testing';
 import { TimeoutError, UnavailableError } from '@nestkit/errors';
-import { NoInstancesError, RoundRobinBalancer } from '@nestkit/load-balancing';
+import { NoInstancesError, OutlierDetector, PendingTracker, RoundRobinBalancer } from '@nestkit/load-balancing';
 import { Deadline } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
@@ -179,5 +179,29 @@ describe(HttpClient.name, () => {
   it('rejects programming errors before any call', async () => {
     await expect(sut.request({ path: 'products' })).rejects.toThrow(TypeError);
     await expect(sut.request({ method: 'GET', path: '/', body: 'x' })).rejects.toThrow('GET requests cannot have a body');
+  });
+
+  describe('passive health', () => {
+    it('ejects an instance after consecutive 5xx and sends the traffic to the others; 4xx never counts', async () => {
+      await registry.register(anInstance({ id: 'catalog-2', port: 1 })); // nothing listens on port 1
+      const outliers = new OutlierDetector({ consecutiveFailures: 3 });
+      const pending = new PendingTracker();
+      const withHealth = new HttpClient({ service: 'catalog', instancer: registry, balancer: new RoundRobinBalancer(), timeoutMs: 1_000, outliers, pending });
+      handler = (_req, res) => {
+        res.statusCode = 404;
+        res.end();
+      };
+
+      const seen: string[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        seen.push(await withHealth.request({ path: '/products' }).then((r) => `${r.instanceId}:${r.status}`, (e: Error) => e.name));
+      }
+      // catalog-2 refuses three times in a row and is ejected; the 404s of catalog-1 are answers, not failures.
+      expect(seen).toEqual(['catalog-1:404', 'UnavailableError', 'catalog-1:404', 'UnavailableError', 'catalog-1:404', 'UnavailableError']);
+      expect(outliers.ejected().map((e) => e.id)).toEqual(['catalog-2']);
+      for (let i = 0; i < 4; i += 1) expect((await withHealth.request({ path: '/products' })).instanceId).toBe('catalog-1');
+      expect(pending.pending('catalog-1')).toBe(0);
+      expect(pending.pending('catalog-2')).toBe(0);
+    });
   });
 });

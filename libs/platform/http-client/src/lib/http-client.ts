@@ -1,7 +1,7 @@
 import type { Instancer, ServiceInstance } from '@nestkit/discovery';
 import { instanceUrl } from '@nestkit/discovery';
 import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
-import { type Balancer, NoInstancesError } from '@nestkit/load-balancing';
+import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
 import { DEADLINE_HEADER, Deadline, timeout } from '@nestkit/resilience';
 import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
@@ -16,6 +16,13 @@ export interface HttpClientOptions {
   readonly timeoutMs: number;
   /** Sent with every request; request headers win on conflict. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Passive health: instances it ejected are not picked, and every outcome is reported to it (a 5xx,
+   * a timeout or an unreachable instance is a failure; any other answer, 4xx included, a success).
+   */
+  readonly outliers?: OutlierDetector;
+  /** Counts calls in flight per instance, for least-pending and power-of-two-choices balancers. */
+  readonly pending?: PendingTracker;
 }
 
 /** One call to the service. */
@@ -51,8 +58,9 @@ export class HttpClient {
    * reason when the caller cancels.
    */
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const { service } = this.options;
-    const instance = this.options.balancer.pick(this.options.instancer.instances(service), request.key);
+    const { service, outliers } = this.options;
+    const instances = this.options.instancer.instances(service);
+    const instance = this.options.balancer.pick(outliers ? outliers.filter(instances) : instances, request.key);
     if (!instance) throw new NoInstancesError(service);
     const now = Date.now();
     const deadline = Deadline.min(request.deadline, this.options.timeoutMs, now);
@@ -61,11 +69,23 @@ export class HttpClient {
       throw new TimeoutError(`Deadline for a call to "${service}" expired before it was sent`, 'upstream-timeout');
     }
     const init = this.requestInit(request);
+    const release = this.options.pending?.start(instance.id);
     try {
-      return await timeout(service, budgetMs).execute(({ signal }) => this.send(instance, request.path, init, deadline, signal), request.signal);
+      const response = await timeout(service, budgetMs).execute(({ signal }) => this.send(instance, request.path, init, deadline, signal), request.signal);
+      this.report(instance, response.status < 500);
+      return response;
     } catch (error) {
+      // A caller that gave up says nothing about the instance.
+      if (!request.signal?.aborted) this.report(instance, false);
       throw this.failure(error, instance, budgetMs, request.signal);
+    } finally {
+      release?.();
     }
+  }
+
+  private report(instance: ServiceInstance, ok: boolean): void {
+    if (ok) this.options.outliers?.recordSuccess(instance.id);
+    else this.options.outliers?.recordFailure(instance.id);
   }
 
   private requestInit(request: HttpRequest): RequestInit {

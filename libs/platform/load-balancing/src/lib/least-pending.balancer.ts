@@ -8,15 +8,20 @@ import type { PendingTracker } from './pending.tracker';
  */
 export class LeastPendingBalancer<T extends Balanceable = Balanceable> implements Balancer<T> {
   private cursor = 0;
+  // Reused between picks so the second pass reads counts without a second map lookup per candidate.
+  private counts = new Float64Array(16);
 
   constructor(private readonly tracker: PendingTracker) {}
 
   pick(candidates: readonly T[]): T | undefined {
-    if (candidates.length === 0) return undefined;
+    const length = candidates.length;
+    if (length === 0) return undefined;
+    if (this.counts.length < length) this.counts = new Float64Array(length * 2);
+    const counts = this.counts;
     let least = Infinity;
     let ties = 0;
-    for (const candidate of candidates) {
-      const pending = this.tracker.pending(candidate.id);
+    for (let i = 0; i < length; i += 1) {
+      const pending = (counts[i] = this.tracker.pending(candidates[i].id));
       if (pending < least) {
         least = pending;
         ties = 1;
@@ -24,8 +29,8 @@ export class LeastPendingBalancer<T extends Balanceable = Balanceable> implement
     }
     let turn = this.cursor % ties;
     this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
-    for (const candidate of candidates) {
-      if (this.tracker.pending(candidate.id) === least && turn-- === 0) return candidate;
+    for (let i = 0; i < length; i += 1) {
+      if (counts[i] === least && turn-- === 0) return candidates[i];
     }
     return undefined;
   }

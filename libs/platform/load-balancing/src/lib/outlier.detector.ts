@@ -23,6 +23,14 @@ export interface Ejection {
   readonly ejections: number;
 }
 
+interface Filtered {
+  readonly candidates: readonly Balanceable[];
+  readonly result: readonly Balanceable[];
+  readonly version: number;
+  /** The filter result holds until this time, when the next ejection ends. */
+  readonly validUntil: number;
+}
+
 interface Health {
   failures: number;
   ejections: number;
@@ -40,6 +48,9 @@ interface Health {
  */
 export class OutlierDetector {
   private readonly health = new Map<string, Health>();
+  // Bumped on every ejection; with `validUntil` it tells when the last filter result is stale.
+  private version = 0;
+  private last: Filtered | undefined;
   private readonly threshold: number;
   private readonly base: number;
   private readonly max: number;
@@ -83,10 +94,18 @@ export class OutlierDetector {
    * nothing, so balancers that cache per list keep their cache.
    */
   filter<T extends Balanceable>(candidates: readonly T[]): readonly T[] {
-    if (this.health.size === 0 && !this.options.isOpen) return candidates;
+    if (this.options.isOpen) return this.compute(candidates, this.clock());
+    if (this.health.size === 0) return candidates;
     const now = this.clock();
-    const kept = candidates.filter((candidate) => !this.isOut(candidate.id, now));
-    return kept.length === candidates.length || kept.length === 0 ? candidates : kept;
+    const last = this.last;
+    // Same list, no ejection since and none ended: the last result (one array, so caches downstream
+    // keep hitting) still holds. The cast is sound because the candidates are the same array.
+    if (last?.candidates === candidates && last.version === this.version && now < last.validUntil) {
+      return last.result as readonly T[];
+    }
+    const result = this.compute(candidates, now);
+    this.last = { candidates, result, version: this.version, validUntil: this.nextReturn(now) };
+    return result;
   }
 
   /** Lists the instances ejected right now (not those left out by `isOpen`). */
@@ -95,6 +114,17 @@ export class OutlierDetector {
     return [...this.health]
       .filter(([, health]) => health.until > now)
       .map(([id, health]) => ({ id, until: health.until, ejections: health.ejections }));
+  }
+
+  private compute<T extends Balanceable>(candidates: readonly T[], now: number): readonly T[] {
+    const kept = candidates.filter((candidate) => !this.isOut(candidate.id, now));
+    return kept.length === candidates.length || kept.length === 0 ? candidates : kept;
+  }
+
+  private nextReturn(now: number): number {
+    let next = Infinity;
+    for (const { until } of this.health.values()) if (until > now && until < next) next = until;
+    return next;
   }
 
   private isOut(id: string, now: number): boolean {
@@ -106,6 +136,7 @@ export class OutlierDetector {
     health.ejections = this.decayed(health, now) + 1;
     health.until = now + Math.min(this.base * 2 ** (health.ejections - 1), this.max);
     health.failures = 0;
+    this.version += 1;
   }
 
   private decayed(health: Health, now: number): number {

@@ -7,8 +7,9 @@ import { type DnsRecords, type RunningDnsmasq, startDnsmasq } from './dnsmasq.fi
 const SRV = '_http._tcp.catalog.default.svc.cluster.local';
 const pod = (n: number) => `catalog-${n}.catalog.default.svc.cluster.local`;
 const REFRESH_MS = 200;
+const threeTargets = [0, 1, 2].map((n) => ({ name: SRV, target: pod(n), port: 4002 + n * 10, weight: 10 }));
 const threePods: DnsRecords = {
-  srv: [0, 1, 2].map((n) => ({ name: SRV, target: pod(n), port: 4002 + n * 10, weight: 10 })),
+  srv: threeTargets,
   hosts: { [pod(0)]: ['127.0.0.10'], [pod(1)]: ['127.0.0.11'], [pod(2)]: ['127.0.0.12'] },
 };
 const ids = (instances: readonly ServiceInstance[]) => instances.map((i) => i.id);
@@ -47,11 +48,11 @@ describe(`${DnsInstancer.name} against dnsmasq`, () => {
     expect(instances.map((i) => `${i.host}:${i.port}`)).toEqual(['127.0.0.10:4002', '127.0.0.11:4012', '127.0.0.12:4022']);
     expect(ids(instances)).toEqual(['catalog@127.0.0.10:4002', 'catalog@127.0.0.11:4012', 'catalog@127.0.0.12:4022']);
     expect(instances[0].metadata).toEqual({ target: pod(0), priority: '0', weight: '10' });
-    expect(sut.status()).toEqual({ state: 'connected', failing: {} });
+    expect(sut.status()).toMatchObject({ state: 'connected', failing: {} });
   });
 
   it('meets the Instancer read contract: per service, by id, subscriber hears at once', async () => {
-    await start({ ...threePods, srv: [...threePods.srv!, { name: '_http._tcp.orders.default.svc.cluster.local', target: '127.0.0.20', port: 4003 }] });
+    await start({ ...threePods, srv: [...threeTargets, { name: '_http._tcp.orders.default.svc.cluster.local', target: '127.0.0.20', port: 4003 }] });
     await Promise.all([sut.ready('catalog'), sut.ready('orders'), sut.ready('billing')]);
     expect(ids(sut.instances('orders'))).toEqual(['orders@127.0.0.20:4003']);
     expect(sut.instances('billing')).toEqual([]);
@@ -66,7 +67,7 @@ describe(`${DnsInstancer.name} against dnsmasq`, () => {
     await start(threePods);
     await sut.ready('catalog');
     const changed = nextChange('catalog');
-    await dns.reconfigure({ ...threePods, srv: threePods.srv!.slice(0, 2) });
+    await dns.reconfigure({ ...threePods, srv: threeTargets.slice(0, 2) });
     expect(ids(await changed)).toEqual(['catalog@127.0.0.10:4002', 'catalog@127.0.0.11:4012']);
   });
 

@@ -59,11 +59,25 @@ describe(DnsInstancer.name, () => {
     lookup.srvRecords.set(NAME, dnsError('ETIMEOUT'));
     await vi.advanceTimersByTimeAsync(3_000);
     expect(sut.instances('catalog')).toBe(before);
-    expect(sut.status()).toEqual({ state: 'degraded', failing: { catalog: 'DNS lookup of catalog failed: ETIMEOUT' } });
+    expect(sut.status()).toMatchObject({ state: 'degraded', lastError: 'DNS lookup of catalog failed: ETIMEOUT', failing: { catalog: 'DNS lookup of catalog failed: ETIMEOUT' } });
     expect(errors).toEqual(['catalog: discovery.dns-lookup-failed']);
     lookup.srvRecords.set(NAME, [srv('10.0.0.5'), srv('10.0.0.6')]);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(sut.status()).toEqual({ state: 'connected', failing: {} });
+    expect(sut.status()).toEqual({ state: 'connected', since: new Date(), failing: {} });
+  });
+
+  it('announces each status transition once, with the time it happened', async () => {
+    const heard: string[] = [];
+    const onStatusChange = (s: { state: string; since: Date; lastError?: string }) => heard.push(`${s.since.getTime() - start} ${s.state} ${s.lastError ?? ''}`.trim());
+    const start = Date.now();
+    const watched = new DnsInstancer({ lookup, refreshMs: 1_000, onStatusChange });
+    await watched.ready('catalog');
+    lookup.srvRecords.set(NAME, dnsError('ESERVFAIL'));
+    await vi.advanceTimersByTimeAsync(3_000);
+    lookup.srvRecords.set(NAME, [srv('10.0.0.5')]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(heard).toEqual(['1000 degraded DNS lookup of catalog failed: ESERVFAIL', '4000 connected']);
+    watched.close();
   });
 
   it('skips malformed records, reporting each once, and treats an answer with none usable as a failure', async () => {
@@ -80,11 +94,16 @@ describe(DnsInstancer.name, () => {
   });
 
   it('keeps polling when a listener or the error reporter throws', async () => {
-    const throwing = new DnsInstancer({ lookup, refreshMs: 1_000, onError: () => { throw new Error('reporter down'); } });
+    const fail = () => {
+      throw new Error('reporter down');
+    };
+    const throwing = new DnsInstancer({ lookup, refreshMs: 1_000, onError: fail, onStatusChange: fail });
     throwing.subscribe('catalog', (instances) => {
       if (instances.length > 0) throw new Error('listener bug');
     });
     await throwing.ready('catalog');
+    lookup.srvRecords.set(NAME, dnsError('ETIMEOUT'));
+    await vi.advanceTimersByTimeAsync(1_000);
     lookup.srvRecords.set(NAME, [srv('10.0.0.9')]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(ids(throwing.instances('catalog'))).toEqual(['catalog@10.0.0.9:4002']);
@@ -110,6 +129,6 @@ describe(DnsInstancer.name, () => {
   it('needs a valid port with A records and a template with {service}', () => {
     expect(() => new DnsInstancer({ lookup, record: 'a' })).toThrow(expect.objectContaining({ code: 'discovery.dns-invalid-options' }));
     expect(() => new DnsInstancer({ lookup, name: 'catalog.internal' })).toThrow(expect.objectContaining({ code: 'discovery.dns-invalid-options' }));
-    expect(new DnsInstancer({ lookup, record: 'a', port: 8080 }).status()).toEqual({ state: 'connected', failing: {} });
+    expect(new DnsInstancer({ lookup, record: 'a', port: 8080 }).status()).toMatchObject({ state: 'connected', failing: {} });
   });
 });

@@ -2,40 +2,10 @@ import { AppError, isAppError, UnavailableError, ValidationError } from '@nestki
 import type { Instancer, InstancesListener } from '../instancer';
 import type { ServiceInstance } from '../service-instance';
 import type { DnsLookup } from './dns-lookup';
+import type { DnsInstancerOptions, DnsInstancerStatus } from './dns-instancer.options';
 import { assertNameTemplate, dnsName, kubernetesNameTemplate } from './dns-name';
 import { NodeResolverLookup } from './node-resolver.lookup';
 import { type DnsQuery, errorCode, resolveDnsInstances } from './resolve-dns-instances';
-
-/** How {@link DnsInstancer} finds a service's instances in DNS. */
-export interface DnsInstancerOptions {
-  /** `srv` (default; the port comes from DNS) or `a`/`aaaa` with a fixed `port`. */
-  readonly record?: 'srv' | 'a' | 'aaaa';
-  /** Name template with `{service}`; default Kubernetes' for `record` in namespace `default`. */
-  readonly name?: string;
-  /** The port every instance listens on; required with `a`/`aaaa`. */
-  readonly port?: number;
-  /** Resolve SRV targets to IPv4 addresses with the same servers (default true); false keeps the names. */
-  readonly resolveTargets?: boolean;
-  /** `host` or `host:port` of the DNS servers; default the system's. */
-  readonly servers?: readonly string[];
-  /** Time one try of one query may take (default 1000 ms). */
-  readonly timeoutMs?: number;
-  /** Tries per query and server (default 2). */
-  readonly tries?: number;
-  /** Time between two lookups of a service (default 5000 ms): DNS has no watch. */
-  readonly refreshMs?: number;
-  /** Hears failed lookups and skipped records, once each time a service's problems change. */
-  readonly onError?: (error: AppError, service: string) => void;
-  /** Replaces the `node:dns` resolver (tests). */
-  readonly lookup?: DnsLookup;
-}
-
-/** Whether every tracked service's last lookup succeeded; failing ones keep serving their last list. */
-export interface DnsInstancerStatus {
-  readonly state: 'connected' | 'degraded';
-  /** Service name → why its last lookup failed. */
-  readonly failing: Readonly<Record<string, string>>;
-}
 
 interface Tracked {
   instances: readonly ServiceInstance[];
@@ -59,6 +29,9 @@ export class DnsInstancer implements Instancer {
   private readonly query: DnsQuery;
   private readonly refreshMs: number;
   private readonly onError: (error: AppError, service: string) => void;
+  private readonly onStatusChange: (status: DnsInstancerStatus) => void;
+  private current: DnsInstancerStatus = { state: 'connected', since: new Date(), failing: {} };
+  private lastError?: string;
   private closed = false;
 
   constructor(options: DnsInstancerOptions = {}) {
@@ -68,6 +41,7 @@ export class DnsInstancer implements Instancer {
     this.query = record === 'srv' ? { record, resolveTargets: options.resolveTargets ?? true } : { record, port: fixedPort(options.port) };
     this.refreshMs = options.refreshMs ?? 5_000;
     this.onError = options.onError ?? (() => undefined);
+    this.onStatusChange = options.onStatusChange ?? (() => undefined);
     this.lookup = options.lookup ?? new NodeResolverLookup({ servers: options.servers, timeoutMs: options.timeoutMs ?? 1_000, tries: options.tries ?? 2 });
   }
 
@@ -96,8 +70,7 @@ export class DnsInstancer implements Instancer {
 
   /** `degraded` while the last lookup of any tracked service failed. */
   status(): DnsInstancerStatus {
-    const failing = Object.fromEntries([...this.tracked].flatMap(([service, t]) => (t.failure ? [[service, t.failure]] : [])));
-    return { state: Object.keys(failing).length > 0 ? 'degraded' : 'connected', failing };
+    return this.current;
   }
 
   /** Stops polling and aborts the queries in flight; the cache keeps answering. */
@@ -131,10 +104,22 @@ export class DnsInstancer implements Instancer {
       if (this.closed) return;
       const failure = isAppError(error) ? error : new UnavailableError(`DNS lookup of ${service} failed: ${errorCode(error)}`, 'discovery.dns-lookup-failed', error);
       tracked.failure = failure.message;
+      this.lastError = failure.message;
       problems.push(failure);
     }
+    this.updateStatus();
     this.report(service, tracked, problems);
     tracked.timer = setTimeout(() => void this.refresh(service, tracked), this.refreshMs).unref();
+  }
+
+  private updateStatus(): void {
+    const failing = Object.fromEntries([...this.tracked].flatMap(([service, t]) => (t.failure ? [[service, t.failure]] : [])));
+    const state = Object.keys(failing).length > 0 ? 'degraded' : 'connected';
+    const lastError = state === 'degraded' ? this.lastError : undefined;
+    const changed = state !== this.current.state || lastError !== this.current.lastError;
+    const since = state === this.current.state ? this.current.since : new Date();
+    this.current = { state, since, failing, ...(lastError === undefined ? {} : { lastError }) };
+    if (changed) this.safely(() => this.onStatusChange(this.current));
   }
 
   private update(service: string, tracked: Tracked, instances: readonly ServiceInstance[]): void {
@@ -161,10 +146,14 @@ export class DnsInstancer implements Instancer {
   }
 
   private emit(error: AppError, service: string): void {
+    this.safely(() => this.onError(error, service));
+  }
+
+  private safely(report: () => void): void {
     try {
-      this.onError(error, service);
+      report();
     } catch {
-      // The reporter is the last resort: if it throws, polling must still go on.
+      // Reporters are the last resort: if one throws, polling must still go on.
     }
   }
 }

@@ -1,11 +1,4 @@
-/** How a registry backend is doing: `degraded` means it serves its last known list and keeps retrying. */
-export interface RegistryStatus {
-  readonly state: 'connected' | 'degraded';
-  /** When the state last changed. */
-  readonly since: Date;
-  /** The most recent failure, while degraded. */
-  readonly lastError?: string;
-}
+import type { RegistryStatus } from '../registry-status';
 
 /**
  * Folds the health of several independent parts (the watch stream, each lease) into one status:

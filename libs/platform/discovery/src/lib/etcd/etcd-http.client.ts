@@ -1,24 +1,17 @@
 import { NotFoundError, TimeoutError, UnavailableError } from '@nestkit/errors';
+import {
+  b64,
+  decodeKv,
+  decodeWatch,
+  type EtcdKeyValue,
+  type EtcdWatchMessage,
+  prefixEnd,
+  type RawKeyValue,
+  type RawWatchLine,
+  readLines,
+} from './etcd-gateway.wire';
 
-/** One key-value pair as etcd returns it, decoded from base64. */
-export interface EtcdKeyValue {
-  readonly key: string;
-  readonly value: string;
-  readonly modRevision: number;
-}
-
-/** One change seen by a watch: a put carries the new value, a delete only the key. */
-export type EtcdEvent = { readonly type: 'put'; readonly kv: EtcdKeyValue } | { readonly type: 'delete'; readonly key: string };
-
-/** One message of a watch stream, already decoded. */
-export interface EtcdWatchMessage {
-  /** Every event up to this revision has been delivered (meaningless on `created`). */
-  readonly revision: number;
-  readonly created: boolean;
-  readonly events: readonly EtcdEvent[];
-  /** Set when etcd cancelled the watch because `fromRevision` was compacted away. */
-  readonly compactRevision?: number;
-}
+export type { EtcdEvent, EtcdKeyValue, EtcdWatchMessage } from './etcd-gateway.wire';
 
 export interface EtcdHttpClientOptions {
   /** Client URL of an etcd member, e.g. `http://127.0.0.1:2379`. */
@@ -28,24 +21,6 @@ export interface EtcdHttpClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-interface RawKeyValue {
-  key: string;
-  value?: string;
-  mod_revision?: string;
-}
-
-interface RawWatchResult {
-  header?: { revision?: string };
-  created?: boolean;
-  canceled?: boolean;
-  compact_revision?: string;
-  events?: { type?: 'PUT' | 'DELETE'; kv: RawKeyValue }[];
-}
-
-interface RawWatchLine {
-  result?: RawWatchResult;
-  error?: unknown;
-}
 
 /** etcd's gRPC NOT_FOUND status, as the JSON gateway reports it (e.g. revoking an expired lease). */
 const GRPC_NOT_FOUND = 5;
@@ -158,20 +133,6 @@ export class EtcdHttpClient {
   }
 }
 
-async function readLines(body: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      if (line) onLine(line);
-    }
-  }
-}
-
 function failure(path: string, error: unknown): Error {
   if (error instanceof UnavailableError) return error;
   if (error instanceof DOMException && error.name === 'TimeoutError') {
@@ -186,40 +147,4 @@ function parseJson(path: string, text: string): unknown {
   } catch (error) {
     throw new UnavailableError(`etcd ${path} answered something other than JSON`, 'discovery.etcd-unavailable', error);
   }
-}
-
-function b64(text: string | Buffer): string {
-  return (typeof text === 'string' ? Buffer.from(text, 'utf8') : text).toString('base64');
-}
-
-function unb64(text: string | undefined): string {
-  return Buffer.from(text ?? '', 'base64').toString('utf8');
-}
-
-/** The smallest key greater than every key starting with `prefix` (etcd's `range_end` for a prefix). */
-function prefixEnd(prefix: string): Buffer {
-  const bytes = Buffer.from(prefix, 'utf8');
-  for (let i = bytes.length - 1; i >= 0; i--) {
-    if (bytes[i]! < 0xff) return Buffer.concat([bytes.subarray(0, i), Buffer.from([bytes[i]! + 1])]);
-  }
-  return Buffer.from([0]);
-}
-
-function decodeKv(raw: RawKeyValue): EtcdKeyValue {
-  return { key: unb64(raw.key), value: unb64(raw.value), modRevision: Number(raw.mod_revision ?? 0) };
-}
-
-function decodeWatch(line: RawWatchLine): EtcdWatchMessage {
-  const result = line.result;
-  if (!result || (result.canceled && !result.compact_revision)) {
-    throw new UnavailableError(`etcd ended the watch: ${JSON.stringify(line.error ?? result)}`, 'discovery.etcd-unavailable');
-  }
-  return {
-    revision: Number(result.header?.revision ?? 0),
-    created: result.created === true,
-    compactRevision: result.canceled && result.compact_revision ? Number(result.compact_revision) : undefined,
-    events: (result.events ?? []).map((e): EtcdEvent =>
-      e.type === 'DELETE' ? { type: 'delete', key: unb64(e.kv.key) } : { type: 'put', kv: decodeKv(e.kv) },
-    ),
-  };
 }

@@ -1,4 +1,4 @@
-import type { RegistryStatus } from './etcd-connection.status';
+import type { RegistryStatus } from '../registry-status';
 import type { BackoffOptions } from './reconnect.backoff';
 
 /** A registry entry that was skipped because it could not be read as an instance. */

@@ -4,6 +4,9 @@ import type { EtcdConnectionStatus } from './etcd-connection.status';
 import type { EtcdHttpClient } from './etcd-http.client';
 import { encodeInstance, instanceKey } from './etcd-instance.codec';
 
+/** The calls a registration makes, so that a fake can stand in for etcd in unit tests. */
+export type LeaseClient = Pick<EtcdHttpClient, 'grant' | 'keepAlive' | 'revoke' | 'put' | 'delete'>;
+
 /**
  * One instance this process publishes: its key, written with a lease that is renewed every third of its
  * TTL. When a renewal finds the lease gone (etcd was unreachable for longer than the TTL) the key is
@@ -17,7 +20,7 @@ export class EtcdRegistration {
   private stopped = false;
 
   constructor(
-    private readonly client: EtcdHttpClient,
+    private readonly client: LeaseClient,
     private readonly prefix: string,
     private current: ServiceInstance,
     private ttlSeconds: number,

@@ -3,7 +3,8 @@ import { InMemoryRegistry } from '../in-memory.registry';
 import type { Instancer, InstancesListener } from '../instancer';
 import type { RegisterOptions, Registrar } from '../registrar';
 import type { InstanceStatus, ServiceInstance } from '../service-instance';
-import { EtcdConnectionStatus, type RegistryStatus } from './etcd-connection.status';
+import type { RegistryStatus } from '../registry-status';
+import { EtcdConnectionStatus } from './etcd-connection.status';
 import { type EtcdEvent, EtcdHttpClient, type EtcdKeyValue } from './etcd-http.client';
 import { decodeInstance, encodeInstance, instanceIssues, parseInstanceKey } from './etcd-instance.codec';
 import { type EtcdRegistryOptions, resolveEtcdRegistryOptions, type ResolvedEtcdRegistryOptions } from './etcd-registry.options';
@@ -102,12 +103,13 @@ export class EtcdRegistry implements Registrar, Instancer {
     const registrations = [...this.registrations.values()];
     this.registrations.clear();
     // Failures are left to the leases: each key expires within its TTL anyway.
+    this.started = false;
     await Promise.allSettled(registrations.map((registration) => registration.stop(options.revoke ?? true)));
     await this.watcher.close();
   }
 
   private assertStarted(): void {
-    if (!this.started) throw new Error('EtcdRegistry.start() must be awaited before writing');
+    if (!this.started) throw new Error('EtcdRegistry is not running: await start() before writing, and do not write after close()');
   }
 
   private async settle(revision: number): Promise<void> {

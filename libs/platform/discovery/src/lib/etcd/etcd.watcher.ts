@@ -9,6 +9,9 @@ export interface WatchSink {
   apply(event: EtcdEvent): void;
 }
 
+/** The calls a watcher makes, so that a fake can stand in for etcd in unit tests. */
+export type WatchClient = Pick<EtcdHttpClient, 'range' | 'watch' | 'ping'>;
+
 export interface EtcdWatcherOptions {
   readonly prefix: string;
   /** How often the member is pinged, so that a silently dead stream is noticed and replaced. */
@@ -35,7 +38,7 @@ export class EtcdWatcher {
   private readonly waiters = new Set<{ revision: number; resolve: (seen: boolean) => void }>();
 
   constructor(
-    private readonly client: EtcdHttpClient,
+    private readonly client: WatchClient,
     private readonly options: EtcdWatcherOptions,
     private readonly sink: WatchSink,
     private readonly status: EtcdConnectionStatus,
@@ -56,8 +59,15 @@ export class EtcdWatcher {
   waitFor(revision: number, timeoutMs: number): Promise<boolean> {
     if (revision <= this.revision || this.closed) return Promise.resolve(revision <= this.revision);
     return new Promise((resolve) => {
-      const waiter = { revision, resolve: (seen: boolean) => (clearTimeout(timer), this.waiters.delete(waiter), resolve(seen)) };
       const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      const waiter = {
+        revision,
+        resolve: (seen: boolean) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(seen);
+        },
+      };
       this.waiters.add(waiter);
     });
   }
@@ -139,7 +149,10 @@ export class EtcdWatcher {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       timer.unref();
-      this.wake = () => (clearTimeout(timer), resolve());
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 }
