@@ -2,7 +2,7 @@
 // databases the integration tests need (unless they are already reachable), then unit, integration and
 // end-to-end tests in one Vitest run. Ends with the line CI reads: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { infraEnv, unreachable } from './lib/infra-env.mjs';
@@ -56,6 +56,16 @@ if (missing.length > 0) {
         '(for example `docker compose up -d rabbitmq kafka redis postgres etcd`) and point the tests at them with\n' +
         'RABBITMQ_URL, KAFKA_BROKERS, REDIS_URL, POSTGRES_URL and ETCD_URL.',
     );
+    summary({ passed: 0, failed: 1 });
+    process.exit(1);
+  }
+}
+
+// The DNS discovery tests start their own dnsmasq per test (dnsmasq does not reload SRV records), so
+// only the binary is needed, not a running server.
+if (!existsSync('/usr/sbin/dnsmasq') && !process.env.NESTKIT_DNSMASQ_BIN) {
+  if (!run('infra install (dnsmasq)', 'bash', ['scripts/infra/dnsmasq.sh', 'install'])) {
+    console.error('\ninfra: could not install dnsmasq (Debian package dnsmasq-base); install it, or set NESTKIT_DNSMASQ_BIN.');
     summary({ passed: 0, failed: 1 });
     process.exit(1);
   }
