@@ -3,6 +3,7 @@ import { CONFIG } from '@nestkit/config';
 import { INSTANCER, type Instancer } from '@nestkit/discovery';
 import { HttpClient } from '@nestkit/http-client';
 import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
+import { policyFor, RECOMMENDED_UPSTREAM_POLICY } from '@nestkit/resilience';
 import type { GatewayConfig } from '../gateway.config';
 
 /**
@@ -29,6 +30,8 @@ export class Upstreams {
         // An instance failing five calls in a row sits out for a growing interval (passive health).
         outliers: new OutlierDetector(),
         timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
+        // Bulkhead, breaker, retries of idempotent calls on another instance (within a 20% budget), 2 s per try.
+        policy: policyFor(service, { ...RECOMMENDED_UPSTREAM_POLICY, timeoutMs: Math.min(RECOMMENDED_UPSTREAM_POLICY.timeoutMs, this.config.UPSTREAM_TIMEOUT_MS) }),
       });
       this.clients.set(service, client);
     }

@@ -5,6 +5,7 @@ import { INSTANCER, type Instancer } from '@nestkit/discovery';
 import { UnavailableError } from '@nestkit/errors';
 import { HttpClient } from '@nestkit/http-client';
 import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
+import { policyFor, RECOMMENDED_UPSTREAM_POLICY } from '@nestkit/resilience';
 import { formatTraceparent, childOf, TraceContextStore } from '@nestkit/tracing';
 import { z } from 'zod';
 import type { OrdersConfig } from '../orders.config';
@@ -23,6 +24,7 @@ export class CatalogClient {
       balancer: new RoundRobinBalancer(),
       outliers: new OutlierDetector(),
       timeoutMs: config.CATALOG_TIMEOUT_MS,
+      policy: policyFor('catalog', { ...RECOMMENDED_UPSTREAM_POLICY, timeoutMs: Math.min(RECOMMENDED_UPSTREAM_POLICY.timeoutMs, config.CATALOG_TIMEOUT_MS) }),
     });
   }
 

@@ -2,9 +2,10 @@ import type { Instancer, ServiceInstance } from '@nestkit/discovery';
 import { instanceUrl } from '@nestkit/discovery';
 import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
 import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
-import { DEADLINE_HEADER, Deadline, timeout } from '@nestkit/resilience';
+import { DEADLINE_HEADER, Deadline, timeout, type UpstreamPolicy } from '@nestkit/resilience';
 import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
+import { RETRYABLE_STATUSES, UpstreamStatusError } from './upstream-status.error';
 
 /** What an {@link HttpClient} calls and how. */
 export interface HttpClientOptions {
@@ -23,7 +24,16 @@ export interface HttpClientOptions {
   readonly outliers?: OutlierDetector;
   /** Counts calls in flight per instance, for least-pending and power-of-two-choices balancers. */
   readonly pending?: PendingTracker;
+  /**
+   * Bulkhead, circuit breaker, retry and per-attempt timeout for this upstream (`policyFor`). Retries
+   * apply only to idempotent calls (GET, HEAD, OPTIONS, PUT, DELETE, or any call with an
+   * `Idempotency-Key`), each attempt on a different instance when there is one; others get the same
+   * policy without retry. Without it, a call is one attempt bounded by `timeoutMs`.
+   */
+  readonly policy?: UpstreamPolicy;
 }
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** One call to the service. */
 export interface HttpRequest {
@@ -58,10 +68,7 @@ export class HttpClient {
    * reason when the caller cancels.
    */
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const { service, outliers } = this.options;
-    const instances = this.options.instancer.instances(service);
-    const instance = this.options.balancer.pick(outliers ? outliers.filter(instances) : instances, request.key);
-    if (!instance) throw new NoInstancesError(service);
+    const { service } = this.options;
     const now = Date.now();
     const deadline = Deadline.min(request.deadline, this.options.timeoutMs, now);
     const budgetMs = deadline.remaining(now);
@@ -69,18 +76,68 @@ export class HttpClient {
       throw new TimeoutError(`Deadline for a call to "${service}" expired before it was sent`, 'upstream-timeout');
     }
     const init = this.requestInit(request);
+    const tried = new Set<string>();
+    const attempt = (signal: AbortSignal) => this.attempt(request, init, deadline, signal, tried);
+    const policy = this.options.policy;
+    if (!policy) {
+      return this.single(() => timeout(service, budgetMs).execute(({ signal }) => attempt(signal), request.signal), budgetMs, request.signal, tried);
+    }
+    // The overall deadline bounds every attempt and backoff; the policy's own timeout bounds each attempt.
+    const overall = AbortSignal.any([AbortSignal.timeout(budgetMs), ...(request.signal ? [request.signal] : [])]);
+    const idempotent = IDEMPOTENT_METHODS.has(init.method as string) || new Headers(init.headers).has('idempotency-key');
+    const guarded = idempotent ? policy : policy.withoutRetry;
+    try {
+      return await guarded.execute(({ signal }) => attempt(signal), overall);
+    } catch (error) {
+      if (error instanceof UpstreamStatusError) return error.response;
+      if (request.signal?.aborted) throw request.signal.reason;
+      if (overall.aborted) throw new TimeoutError(`Calls to "${service}" did not succeed within ${budgetMs} ms`, 'upstream-timeout', error);
+      throw isAppError(error) ? error : new UnavailableError(`Calls to "${service}" failed`, 'upstream-unavailable', error);
+    }
+  }
+
+  private async single(call: () => Promise<HttpResponse>, budgetMs: number, signal: AbortSignal | undefined, tried: ReadonlySet<string>): Promise<HttpResponse> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof UpstreamStatusError) return error.response;
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof TimeoutError) {
+        const instance = [...tried].pop();
+        throw new TimeoutError(`Upstream "${this.options.service}" instance "${instance}" did not answer within ${budgetMs} ms`, 'upstream-timeout', error);
+      }
+      throw error;
+    }
+  }
+
+  /** One try: a fresh instance (not one this call already tried, when another is up), sent and reported. */
+  private async attempt(request: HttpRequest, init: RequestInit, deadline: Deadline, signal: AbortSignal, tried: Set<string>): Promise<HttpResponse> {
+    const instance = this.pick(request.key, tried);
+    tried.add(instance.id);
     const release = this.options.pending?.start(instance.id);
     try {
-      const response = await timeout(service, budgetMs).execute(({ signal }) => this.send(instance, request.path, init, deadline, signal), request.signal);
+      const response = await this.send(instance, request.path, init, deadline, signal);
       this.report(instance, response.status < 500);
+      if (RETRYABLE_STATUSES.has(response.status)) throw new UpstreamStatusError(response);
       return response;
     } catch (error) {
+      if (error instanceof UpstreamStatusError) throw error;
       // A caller that gave up says nothing about the instance.
       if (!request.signal?.aborted) this.report(instance, false);
-      throw this.failure(error, instance, budgetMs, request.signal);
+      throw this.failure(error, instance, request.signal);
     } finally {
       release?.();
     }
+  }
+
+  private pick(key: string | undefined, tried: ReadonlySet<string>): ServiceInstance {
+    const { service, outliers } = this.options;
+    const up = this.options.instancer.instances(service);
+    const healthy = outliers ? outliers.filter(up) : up;
+    const untried = healthy.filter((instance) => !tried.has(instance.id));
+    const instance = this.options.balancer.pick(untried.length > 0 ? untried : healthy, key);
+    if (!instance) throw new NoInstancesError(service);
+    return instance;
   }
 
   private report(instance: ServiceInstance, ok: boolean): void {
@@ -109,12 +166,10 @@ export class HttpClient {
     return new HttpResponse(response.status, relayed, body, instance.id, setCookies);
   }
 
-  private failure(error: unknown, instance: ServiceInstance, budgetMs: number, signal: AbortSignal | undefined): unknown {
+  private failure(error: unknown, instance: ServiceInstance, signal: AbortSignal | undefined): unknown {
     const target = `"${this.options.service}" instance "${instance.id}"`;
     if (signal?.aborted) return signal.reason;
-    if (error instanceof TimeoutError) {
-      return new TimeoutError(`Upstream ${target} did not answer within ${budgetMs} ms`, 'upstream-timeout', error);
-    }
+    if (error instanceof TimeoutError) return new TimeoutError(`Upstream ${target} did not answer in time`, 'upstream-timeout', error);
     if (isAppError(error)) return error;
     const reason = causeCode(error);
     return new UnavailableError(`Upstream ${target} at ${instanceUrl(instance)} could not be reached${reason ? ` (${reason})` : ''}`, 'upstream-unavailable', error);

@@ -55,6 +55,15 @@ describe(UpstreamTimeoutPolicy.name, () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('tells the listener about each timeout', async () => {
+    const events: unknown[] = [];
+    const done = timeout('catalog', 200, { onEvent: (event) => events.push(event) }).execute(hang);
+    done.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(done).rejects.toBeInstanceOf(TimeoutError);
+    expect(events).toEqual([{ upstream: 'catalog', kind: 'timeout', budgetMs: 200 }]);
+  });
+
   it('passes the call’s own failure through untouched', async () => {
     const failure = new Error('boom');
     await expect(timeout('catalog', 200).execute(() => Promise.reject(failure))).rejects.toBe(failure);

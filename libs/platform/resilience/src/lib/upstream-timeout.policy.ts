@@ -1,5 +1,6 @@
 import { TimeoutError } from '@nestkit/errors';
 import { type ICancellationContext, TaskCancelledError, TimeoutPolicy, TimeoutStrategy } from 'cockatiel';
+import { ignoreEvents, type ResilienceListener } from './resilience-event';
 
 /**
  * A cockatiel {@link TimeoutPolicy} in aggressive mode that fails a call still running when its budget
@@ -10,6 +11,7 @@ export class UpstreamTimeoutPolicy extends TimeoutPolicy {
   constructor(
     readonly upstream: string,
     readonly budgetMs: number,
+    private readonly listener: ResilienceListener = ignoreEvents,
     unref = false,
   ) {
     // Aggressive: a hung upstream must not hold the caller beyond its budget, even if it ignores the signal.
@@ -17,7 +19,7 @@ export class UpstreamTimeoutPolicy extends TimeoutPolicy {
   }
 
   override dangerouslyUnref(): UpstreamTimeoutPolicy {
-    return new UpstreamTimeoutPolicy(this.upstream, this.budgetMs, true);
+    return new UpstreamTimeoutPolicy(this.upstream, this.budgetMs, this.listener, true);
   }
 
   override async execute<T>(fn: (context: ICancellationContext, signal: AbortSignal) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
@@ -26,6 +28,7 @@ export class UpstreamTimeoutPolicy extends TimeoutPolicy {
     } catch (error) {
       // cockatiel raises the same TaskCancelledError when the caller cancels; that is not a timeout.
       if (error instanceof TaskCancelledError && !signal?.aborted) {
+        this.listener.onEvent({ upstream: this.upstream, kind: 'timeout', budgetMs: this.budgetMs });
         throw new TimeoutError(`Upstream "${this.upstream}" did not answer within ${this.budgetMs} ms`, 'upstream-timeout', error);
       }
       throw error;
@@ -33,7 +36,10 @@ export class UpstreamTimeoutPolicy extends TimeoutPolicy {
   }
 }
 
-/** Returns a policy that fails calls to `upstream` taking longer than `budgetMs` with a `TimeoutError`. */
-export function timeout(upstream: string, budgetMs: number): UpstreamTimeoutPolicy {
-  return new UpstreamTimeoutPolicy(upstream, budgetMs);
+/**
+ * Returns a policy that fails calls to `upstream` taking longer than `budgetMs` with a `TimeoutError`,
+ * telling `listener` about each timeout.
+ */
+export function timeout(upstream: string, budgetMs: number, listener?: ResilienceListener): UpstreamTimeoutPolicy {
+  return new UpstreamTimeoutPolicy(upstream, budgetMs, listener);
 }

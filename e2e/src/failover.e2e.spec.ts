@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { call } from './http';
+import { PlatformProcess } from './platform-process';
+import { StandaloneService } from './standalone-service';
+
+// 8 s by default; `FAILOVER_DURATION_S=60 npx vitest run --project e2e e2e/src/failover.e2e.spec.ts` is the full run.
+const DURATION_S = Number(process.env['FAILOVER_DURATION_S'] ?? 8);
+
+/**
+ * Issue 3's failover proof under load: three catalog replicas behind the gateway, one killed with
+ * SIGKILL a third of the way into a load run. The killed instance leaves the pool, and idempotent GETs
+ * see no error: the calls in flight to it are retried on another instance (issue 4).
+ */
+async function loadWhileKilling(url: string, victim: () => Promise<void> | void) {
+  const run = autocannon({ url, connections: 8, duration: DURATION_S, timeout: 5 });
+  const kill = setTimeout(() => void victim(), (DURATION_S * 1000) / 3);
+  const result = await run;
+  clearTimeout(kill);
+  return result;
+}
+
+describe('failover under load (embedded registry)', () => {
+  let platform: PlatformProcess;
+
+  beforeAll(async () => {
+    platform = await PlatformProcess.start({ REPLICAS: 'catalog=3' });
+  });
+
+  afterAll(async () => {
+    expect(await platform?.stop()).toBe(0);
+  });
+
+  const catalogInstances = async () =>
+    ((await call<{ service: string; instances: unknown[] }[]>(`${platform.url}/api/_platform/services`)).body.find((s) => s.service === 'catalog')
+      ?.instances ?? []).length;
+
+  it(`serves every GET while a replica is killed ${Math.round(DURATION_S / 3)} s into a ${DURATION_S} s run`, async () => {
+    const victim = platform.servicePids[1]; // identity first, then the catalog replicas
+    const result = await loadWhileKilling(`${platform.url}/api/catalog/products`, () => process.kill(victim, 'SIGKILL'));
+
+    expect(result.requests.total).toBeGreaterThan(DURATION_S * 50);
+    expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
+    // The launcher restarts the killed replica; until then two serve.
+    expect(await waitFor(async () => ((await catalogInstances()) >= 2 ? true : undefined), { what: 'catalog instances', timeoutMs: 5_000 })).toBe(true);
+  });
+});
+
+const TTL_MS = 3_000;
+
+describe('failover under load (etcd, one process per service)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nestkit-failover-'));
+  const env = { REGISTRY: 'etcd', ETCD_URL: infraUrls().etcdUrl, ETCD_PREFIX: `/${uniqueName('failover')}/`, REGISTRATION_TTL_MS: String(TTL_MS) };
+  const processes: StandaloneService[] = [];
+  let gateway: string;
+
+  const catalogCount = async () =>
+    ((await call<{ service: string; instances: unknown[] }[]>(`${gateway}/api/_platform/services`)).body.find((s) => s.service === 'catalog')?.instances ?? [])
+      .length;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    gateway = `http://127.0.0.1:${port}`;
+    processes.push(StandaloneService.start('gateway', { ...env, PORT: String(port) }));
+    for (const n of [1, 2, 3]) processes.push(StandaloneService.start('catalog', { ...env, PORT: '0', DATABASE_URL: `sqlite:${dataDir}/catalog-${n}.db` }));
+    await waitFor(async () => ((await catalogCount().catch(() => 0)) === 3 ? true : undefined), { what: 'three catalog instances in etcd', timeoutMs: 30_000 }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${processes.map((p) => `--- ${p.name}\n${p.logs}`).join('\n')}`);
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(`serves every GET while a replica is killed, and drops it within its ${TTL_MS} ms lease`, async () => {
+    let killedAt = 0;
+    const result = await loadWhileKilling(`${gateway}/api/catalog/products`, async () => {
+      killedAt = Date.now();
+      await processes[1].stop('SIGKILL');
+    });
+    expect(result.requests.total).toBeGreaterThan(DURATION_S * 50);
+    expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
+    await waitFor(async () => ((await catalogCount()) === 2 ? true : undefined), { what: 'the killed instance to leave', timeoutMs: TTL_MS + 2_000 });
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(TTL_MS + 5_000 + DURATION_S * 1000);
+  });
+});
