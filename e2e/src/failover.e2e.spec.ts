@@ -46,7 +46,7 @@ describe('failover under load (embedded registry)', () => {
     expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
     // The launcher restarts the killed replica; until then two serve.
     expect(await waitFor(async () => ((await catalogInstances()) >= 2 ? true : undefined), { what: 'catalog instances', timeoutMs: 5_000 })).toBe(true);
-  });
+  }, (DURATION_S + 30) * 1_000);
 });
 
 const TTL_MS = 3_000;
@@ -88,5 +88,5 @@ describe('failover under load (etcd, one process per service)', () => {
     expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
     await waitFor(async () => ((await catalogCount()) === 2 ? true : undefined), { what: 'the killed instance to leave', timeoutMs: TTL_MS + 2_000 });
     expect(Date.now() - killedAt).toBeLessThanOrEqual(TTL_MS + 5_000 + DURATION_S * 1000);
-  });
+  }, (DURATION_S + 30) * 1_000);
 });
