@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
-import { call } from './http';
+import { instanceIds } from './http';
 import { StandaloneService } from './standalone-service';
 
 const TTL_MS = 3_000;
@@ -23,10 +23,7 @@ describe('discovery through etcd', () => {
     processes.push(service);
     return service;
   };
-  const catalogIds = async () => {
-    const response = await call<{ service: string; instances: { id: string }[] }[]>(`${gateway}/api/_platform/services`);
-    return (response.body.find((s) => s.service === 'catalog')?.instances ?? []).map((i) => i.id).sort();
-  };
+  const catalogIds = () => instanceIds(gateway, 'catalog');
   const waitForCount = (count: number, what: string, timeoutMs = 20_000) =>
     waitFor(async () => {
       const ids = await catalogIds();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
-import { call } from './http';
+import { instanceIds } from './http';
 import { PlatformProcess } from './platform-process';
 import { StandaloneService } from './standalone-service';
 
@@ -34,9 +34,7 @@ describe('failover under load (embedded registry)', () => {
     expect(await platform?.stop()).toBe(0);
   });
 
-  const catalogInstances = async () =>
-    ((await call<{ service: string; instances: unknown[] }[]>(`${platform.url}/api/_platform/services`)).body.find((s) => s.service === 'catalog')
-      ?.instances ?? []).length;
+  const catalogInstances = async () => (await instanceIds(platform.url, 'catalog')).length;
 
   it(`serves every GET while a replica is killed ${Math.round(DURATION_S / 3)} s into a ${DURATION_S} s run`, async () => {
     const victim = platform.servicePids[1]; // identity first, then the catalog replicas
@@ -57,9 +55,7 @@ describe('failover under load (etcd, one process per service)', () => {
   const processes: StandaloneService[] = [];
   let gateway: string;
 
-  const catalogCount = async () =>
-    ((await call<{ service: string; instances: unknown[] }[]>(`${gateway}/api/_platform/services`)).body.find((s) => s.service === 'catalog')?.instances ?? [])
-      .length;
+  const catalogCount = async () => (await instanceIds(gateway, 'catalog')).length;
 
   beforeAll(async () => {
     const port = await freePort();

@@ -28,3 +28,9 @@ export async function call<T = any>(
   }
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed as T };
 }
+
+/** Ids of the live instances of `service`, as the gateway at `gateway` lists them (sorted). */
+export async function instanceIds(gateway: string, service: string): Promise<string[]> {
+  const response = await call<{ service: string; instances: { id: string }[] }[]>(`${gateway}/api/_platform/services`);
+  return (response.body.find((s) => s.service === service)?.instances ?? []).map((i) => i.id).sort();
+}

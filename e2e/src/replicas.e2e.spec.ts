@@ -1,11 +1,6 @@
 import { waitFor } from '@nestkit/testing';
-import { call } from './http';
+import { instanceIds } from './http';
 import { PlatformProcess } from './platform-process';
-
-interface ServiceView {
-  service: string;
-  instances: { id: string; port: number }[];
-}
 
 /**
  * Issue 3's proof on the embedded backend: three catalog instances share the traffic; one killed with
@@ -23,8 +18,7 @@ describe('replicas behind the gateway (embedded registry)', () => {
     expect(await platform?.stop()).toBe(0);
   });
 
-  const catalogInstances = async () =>
-    ((await call<ServiceView[]>(`${platform.url}/api/_platform/services`)).body.find((s) => s.service === 'catalog')?.instances ?? []).map((i) => i.id);
+  const catalogInstances = () => instanceIds(platform.url, 'catalog');
 
   async function servedBy(requests: number): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
