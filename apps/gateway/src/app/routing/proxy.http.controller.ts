@@ -36,6 +36,7 @@ export class ProxyHttpController {
       path: match.upstreamPath,
       headers,
       body: encodeBody(request),
+      hedge: match.route.hedge,
     });
     // x-served-by names the instance that answered, as CDNs and proxies do, for tracing a request by hand.
     reply.status(response.status).headers({ ...clientResponseHeaders(response.headers), 'x-served-by': response.instanceId }).send(response.body);

@@ -6,6 +6,8 @@ export interface Route {
   service: string;
   /** What replaces `prefix` in the upstream path. */
   upstreamPrefix: string;
+  /** Hedge idempotent reads (GET, HEAD): a second attempt on another instance after the upstream's p95. */
+  hedge?: boolean;
 }
 
 /** A matched route and the path (with query string) to request upstream. */
@@ -16,7 +18,8 @@ export interface RouteMatch {
 
 /**
  * The static routing table of the walking skeleton. The gateway issue makes it configurable
- * (per-route auth, rate limits, timeouts); matching stays here.
+ * (per-route auth, rate limits, timeouts); matching stays here. Hedging is opt-in per route
+ * (`hedge: true`): it trades up to one extra upstream call per slow read for a lower tail latency.
  */
 export const DEFAULT_ROUTES: readonly Route[] = [
   { prefix: '/api/identity', service: 'identity', upstreamPrefix: '' },

@@ -8,13 +8,16 @@ import { RoundRobinBalancer } from '@nestkit/load-balancing';
 import { policyFor, RetryBudget, type UpstreamPolicyOptions } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
-/** A loopback server answering with a fixed status, counting what it receives. */
-async function upstream(status: number): Promise<{ server: Server; port: number; hits: () => number }> {
+/** A loopback server answering with a fixed status after `delayMs`, counting what it receives. */
+async function upstream(status: number, delayMs = 0): Promise<{ server: Server; port: number; hits: () => number }> {
   let hits = 0;
   const server = createServer((_req, res) => {
     hits += 1;
-    res.statusCode = status;
-    res.end(String(status));
+    const timer = setTimeout(() => {
+      res.statusCode = status;
+      res.end(String(status));
+    }, delayMs);
+    res.once('close', () => clearTimeout(timer));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -35,8 +38,8 @@ describe(`${HttpClient.name} with a resilience policy`, () => {
     }
   });
 
-  async function serve(id: string, status: number) {
-    const s = await upstream(status);
+  async function serve(id: string, status: number, delayMs = 0) {
+    const s = await upstream(status, delayMs);
     servers.push(s.server);
     await registry.register(anInstance({ id, port: s.port }));
     return s;
@@ -88,5 +91,24 @@ describe(`${HttpClient.name} with a resilience policy`, () => {
     for (let i = 0; i < 3; i += 1) expect((await sut.request({ path: '/p' })).status).toBe(503);
     await expect(sut.request({ path: '/p' })).rejects.toMatchObject({ code: 'circuit-open' });
     expect(failing.hits()).toBe(3);
+  });
+
+  it('hedges a slow read to another instance after the hedge delay; the first answer wins', async () => {
+    const slow = await serve('slow', 200, 1_000);
+    await serve('fast', 200);
+    const sut = client({ timeoutMs: 2_000 });
+    const started = performance.now();
+    const response = await sut.request({ path: '/p', hedge: true });
+    expect(response.instanceId).toBe('fast');
+    expect(performance.now() - started).toBeLessThan(600);
+    expect(slow.hits()).toBe(1);
+  });
+
+  it('does not hedge a write', async () => {
+    const slow = await serve('slow', 201, 300);
+    await serve('fast', 201);
+    const response = await client({ timeoutMs: 2_000 }).request({ method: 'POST', path: '/p', body: '{}', hedge: true });
+    expect(response.instanceId).toBe('slow');
+    expect(slow.hits()).toBe(1);
   });
 });

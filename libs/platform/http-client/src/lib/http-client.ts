@@ -2,7 +2,7 @@ import type { Instancer, ServiceInstance } from '@nestkit/discovery';
 import { instanceUrl } from '@nestkit/discovery';
 import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
 import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
-import { DEADLINE_HEADER, Deadline, timeout, type UpstreamPolicy } from '@nestkit/resilience';
+import { DEADLINE_HEADER, Deadline, hedge, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
 import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
 import { RETRYABLE_STATUSES, UpstreamStatusError } from './upstream-status.error';
@@ -50,7 +50,16 @@ export interface HttpRequest {
   readonly deadline?: Deadline;
   /** Affinity key passed to the balancer. */
   readonly key?: string;
+  /**
+   * For idempotent reads only: if the first attempt has not answered after the recent p95 latency of
+   * this upstream (or `hedgeAfterMs` before there is one), send a second one to another instance; the
+   * first answer wins and the other is aborted.
+   */
+  readonly hedge?: boolean;
 }
+
+/** Wait before a hedged attempt while no latency has been measured yet. */
+const DEFAULT_HEDGE_AFTER_MS = 100;
 
 /**
  * Calls one logical service over HTTP: picks a healthy instance (instancer + balancer), bounds the call
@@ -59,6 +68,8 @@ export interface HttpRequest {
  * returned, not thrown, and redirects are never followed, so a gateway can relay responses as they are.
  */
 export class HttpClient {
+  private readonly latency = new LatencyTracker();
+
   constructor(private readonly options: HttpClientOptions) {}
 
   /**
@@ -77,7 +88,11 @@ export class HttpClient {
     }
     const init = this.requestInit(request);
     const tried = new Set<string>();
-    const attempt = (signal: AbortSignal) => this.attempt(request, init, deadline, signal, tried);
+    const hedged = request.hedge === true && IDEMPOTENT_METHODS.has(init.method as string);
+    const once = (signal: AbortSignal) => this.attempt(request, init, deadline, signal, tried);
+    const attempt = hedged
+      ? (signal: AbortSignal) => hedge((context) => once(context.signal), { delayMs: this.latency.p95() ?? DEFAULT_HEDGE_AFTER_MS, signal, upstream: service })
+      : once;
     const policy = this.options.policy;
     if (!policy) {
       return this.single(() => timeout(service, budgetMs).execute(({ signal }) => attempt(signal), request.signal), budgetMs, request.signal, tried);
@@ -115,9 +130,11 @@ export class HttpClient {
     const instance = this.pick(request.key, tried);
     tried.add(instance.id);
     const release = this.options.pending?.start(instance.id);
+    const started = performance.now();
     try {
       const response = await this.send(instance, request.path, init, deadline, signal);
       this.report(instance, response.status < 500);
+      if (response.status < 500) this.latency.record(performance.now() - started);
       if (RETRYABLE_STATUSES.has(response.status)) throw new UpstreamStatusError(response);
       return response;
     } catch (error) {
