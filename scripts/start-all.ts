@@ -3,7 +3,8 @@
 // services reach them over Node's IPC channel, as they would reach etcd and RabbitMQ; SQLite files
 // under .data/. REPLICAS=catalog=3 runs several instances of a service. Prints the gateway URL and a
 // curl walkthrough; Ctrl-C or SIGTERM stops the gateway first, then the services.
-import { EMBEDDED_HUB_ENV, InMemoryRegistry, RegistryHub } from '@nestkit/discovery';
+import { InMemoryRegistry, RegistryHub } from '@nestkit/discovery';
+import { EMBEDDED_HUB_ENV } from '@nestkit/ipc';
 import { BusHub, InMemoryBus } from '@nestkit/messaging';
 import { parseReplicas } from './lib/replicas';
 import { type Launcher, ServiceProcess } from './lib/service-process';

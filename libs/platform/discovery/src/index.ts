@@ -7,7 +7,7 @@ export { DnsInstancer } from './lib/dns/dns.instancer';
 export { DEFAULT_ETCD_PREFIX, type EtcdRegistryOptions, type MalformedEntry } from './lib/etcd/etcd-registry.options';
 export { type EtcdCloseOptions, EtcdRegistry } from './lib/etcd/etcd.registry';
 export { INSTANCER, REGISTRAR, SELF_REGISTRATION } from './lib/discovery.tokens';
-export { EMBEDDED_HUB_ENV, embeddedRegistry } from './lib/hub/embedded-registry';
+export { embeddedRegistry } from './lib/hub/embedded-registry';
 export { HubRegistry } from './lib/hub/hub.registry';
 export { REGISTRY_CHANNEL } from './lib/hub/registry-hub-protocol';
 export { RegistryHub } from './lib/hub/registry.hub';

@@ -1,7 +1,7 @@
 export { type Causation, causedBy, createEnvelope, type Envelope, type EnvelopeOptions } from './lib/envelope/envelope';
 export type { MessageContract, PayloadOf } from './lib/envelope/message-contract';
 export { BusHub } from './lib/hub/bus.hub';
-export { EMBEDDED_HUB_ENV, embeddedBus } from './lib/hub/embedded-bus';
+export { embeddedBus } from './lib/hub/embedded-bus';
 export { HubBus } from './lib/hub/hub.bus';
 export { BUS_CHANNEL } from './lib/hub/hub-protocol';
 export { InMemoryBus, type InMemoryBusOptions } from './lib/in-memory/in-memory.bus';

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ServiceRegistration } from '@nestkit/discovery';
 import { ProblemDetailsFilter } from '@nestkit/errors';
 import { ReadinessGate } from '@nestkit/health';
+import { launcherEndpoint } from '@nestkit/ipc';
 import { traceContextOf } from '@nestkit/logging';
 import { Logger } from 'nestjs-pino';
 
@@ -76,8 +77,9 @@ function optional<T>(app: INestApplication, token: Type<T>): T | undefined {
  * `kill -9`), the channel closes and the service shuts down instead of running on orphaned.
  */
 function stopWithLauncher(app: INestApplication): void {
-  if (typeof process.send !== 'function' || process.env['NESTKIT_EMBEDDED_HUB'] !== 'ipc') return;
-  process.once('disconnect', () => {
+  const launcher = launcherEndpoint();
+  if (!launcher) return;
+  launcher.onClose(() => {
     void app.close().finally(() => process.exit(0));
   });
 }

@@ -46,3 +46,14 @@ export function childEndpoint(child: ChildProcess): IpcEndpoint {
     },
   };
 }
+
+/** Set by `npm start`'s launcher in each service process it forks: the embedded hub lives in the parent. */
+export const EMBEDDED_HUB_ENV = 'NESTKIT_EMBEDDED_HUB';
+
+/**
+ * The channel to `npm start`'s launcher when this process is one of its services (forked with an IPC
+ * channel and {@link EMBEDDED_HUB_ENV}=ipc); undefined otherwise, e.g. in a container or a test.
+ */
+export function launcherEndpoint(env: NodeJS.ProcessEnv = process.env): IpcEndpoint | undefined {
+  return env[EMBEDDED_HUB_ENV] === 'ipc' ? parentEndpoint() : undefined;
+}

@@ -1,4 +1,4 @@
-import { IpcPeer, parentEndpoint } from '@nestkit/ipc';
+import { IpcPeer, launcherEndpoint } from '@nestkit/ipc';
 import { InMemoryBus } from '../in-memory/in-memory.bus';
 import type { Publisher } from '../publisher';
 import type { Subscriber } from '../subscriber';
@@ -7,15 +7,12 @@ import { HubBus } from './hub.bus';
 
 const HUB_BUS = Symbol.for('nestkit.messaging.hub-bus');
 
-/** Set by `npm start`'s launcher in each service process it forks: the embedded hub lives in the parent. */
-export const EMBEDDED_HUB_ENV = 'NESTKIT_EMBEDDED_HUB';
-
 /**
  * The embedded (`BUS=memory`) bus of this process: the parent's bus over IPC when `npm start` forked
  * this service, else the process-wide {@link InMemoryBus} (one process, tests).
  */
 export function embeddedBus(env: NodeJS.ProcessEnv = process.env): Publisher & Subscriber {
-  const endpoint = env[EMBEDDED_HUB_ENV] === 'ipc' ? parentEndpoint() : undefined;
+  const endpoint = launcherEndpoint(env);
   if (!endpoint) return InMemoryBus.shared();
   const holder = globalThis as { [HUB_BUS]?: HubBus };
   holder[HUB_BUS] ??= new HubBus(new IpcPeer(endpoint, BUS_CHANNEL));
