@@ -1,7 +1,5 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import { NotFoundError } from '@nestkit/errors';
-import { formatTraceparent, childOf } from '@nestkit/tracing';
-import { traceContextOf } from '@nestkit/logging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_ROUTES, matchRoute } from './route-table';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
@@ -30,7 +28,6 @@ export class ProxyHttpController {
     const match = matchRoute(DEFAULT_ROUTES, request.url);
     if (!match) throw new NotFoundError(`no route for ${request.method} ${request.url.split('?')[0]}`, 'gateway.no-route');
     const headers = upstreamRequestHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host });
-    headers['traceparent'] = formatTraceparent(childOf(traceContextOf(request)));
     const response = await this.upstreams.client(match.route.service).request({
       method: request.method,
       path: match.upstreamPath,

@@ -6,6 +6,7 @@ import { anInstance } from '@nestkit/discovery/testing';
 import { TimeoutError, UnavailableError } from '@nestkit/errors';
 import { NoInstancesError, OutlierDetector, PendingTracker, RoundRobinBalancer } from '@nestkit/load-balancing';
 import { Deadline } from '@nestkit/resilience';
+import { newTraceContext, parseTraceparent, TraceContextStore } from '@nestkit/tracing';
 import { HttpClient } from './http-client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
@@ -108,6 +109,21 @@ describe(HttpClient.name, () => {
     expect(forwarded[0]).toBeLessThanOrEqual(1_000);
     expect(forwarded[1]).toBeGreaterThan(0);
     expect(forwarded[1]).toBeLessThanOrEqual(300);
+  });
+
+  it("sends the caller's trace on as a child span", async () => {
+    let sent: string | undefined;
+    handler = (req, res) => {
+      sent = req.headers['traceparent'] as string | undefined;
+      res.end('ok');
+    };
+    const caller = newTraceContext();
+    await TraceContextStore.run(caller, () => sut.request({ path: '/traced' }));
+    const received = parseTraceparent(sent);
+    expect(received?.traceId).toBe(caller.traceId);
+    expect(received?.spanId).not.toBe(caller.spanId);
+    await sut.request({ path: '/untraced' });
+    expect(sent).toBeUndefined();
   });
 
   it('fails a hung call with TimeoutError within its budget and releases the socket', async () => {

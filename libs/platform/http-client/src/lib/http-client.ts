@@ -3,6 +3,7 @@ import { instanceUrl } from '@nestkit/discovery';
 import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
 import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
 import { DEADLINE_HEADER, Deadline, hedge, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
+import { childOf, formatTraceparent, TraceContextStore } from '@nestkit/tracing';
 import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
 import { RETRYABLE_STATUSES, UpstreamStatusError } from './upstream-status.error';
@@ -64,7 +65,8 @@ const DEFAULT_HEDGE_AFTER_MS = 100;
 /**
  * Calls one logical service over HTTP: picks a healthy instance (instancer + balancer), bounds the call
  * by the earlier of its timeout and the caller's deadline, forwards the remaining budget in
- * `x-request-deadline`, and maps transport failures to platform errors. HTTP error statuses are
+ * `x-request-deadline` and the caller's trace as a child span in `traceparent`, and maps transport
+ * failures to platform errors. HTTP error statuses are
  * returned, not thrown, and redirects are never followed, so a gateway can relay responses as they are.
  */
 export class HttpClient {
@@ -176,6 +178,9 @@ export class HttpClient {
   private async send(instance: ServiceInstance, path: string, init: RequestInit, deadline: Deadline, signal: AbortSignal): Promise<HttpResponse> {
     const headers = new Headers(init.headers);
     headers.set(DEADLINE_HEADER, deadline.toHeader());
+    // Each attempt is a child span of the caller's trace, so the trace crosses every hop on its own.
+    const trace = TraceContextStore.current();
+    if (trace && !headers.has('traceparent')) headers.set('traceparent', formatTraceparent(childOf(trace)));
     const response = await fetch(`${instanceUrl(instance)}${path}`, { ...init, headers, signal });
     const body = Buffer.from(await response.arrayBuffer());
     const setCookies = response.headers.getSetCookie();
