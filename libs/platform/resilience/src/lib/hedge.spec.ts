@@ -1,7 +1,7 @@
+import { RecordingResilienceListener } from '../testing';
 import { NotFoundError, UnavailableError } from '@nestkit/errors';
 import { TaskCancelledError } from 'cockatiel';
 import { type HedgeContext, hedge } from './hedge';
-import type { ResilienceEvent } from './resilience-event';
 
 interface Attempt {
   readonly context: HedgeContext;
@@ -19,12 +19,11 @@ function controlledUpstream() {
 }
 
 describe(hedge.name, () => {
-  let events: ResilienceEvent[];
-  const listener = { onEvent: (event: ResilienceEvent) => events.push(event) };
+  let listener: RecordingResilienceListener;
 
   beforeEach(() => {
     vi.useFakeTimers();
-    events = [];
+    listener = new RecordingResilienceListener();
   });
 
   afterEach(() => {
@@ -49,7 +48,7 @@ describe(hedge.name, () => {
     expect(upstream.attempts).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(upstream.attempts.map((attempt) => attempt.context.hedge)).toEqual([0, 1]);
-    expect(events).toEqual([{ upstream: 'catalog', kind: 'hedge', hedge: 1, delayMs: 100 }]);
+    expect(listener.events).toEqual([{ upstream: 'catalog', kind: 'hedge', hedge: 1, delayMs: 100 }]);
 
     upstream.attempts[1].resolve('hedged');
     await expect(done).resolves.toBe('hedged');

@@ -1,6 +1,6 @@
+import { RecordingResilienceListener } from '../testing';
 import { UnavailableError } from '@nestkit/errors';
 import { TaskCancelledError } from 'cockatiel';
-import type { ResilienceEvent } from './resilience-event';
 import { bulkheadPolicy, UpstreamBulkheadPolicy } from './upstream-bulkhead.policy';
 
 function gate() {
@@ -22,11 +22,10 @@ function gate() {
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe(UpstreamBulkheadPolicy.name, () => {
-  let events: ResilienceEvent[];
-  const listener = { onEvent: (event: ResilienceEvent) => events.push(event) };
+  let listener: RecordingResilienceListener;
 
   beforeEach(() => {
-    events = [];
+    listener = new RecordingResilienceListener();
   });
 
   it('runs up to maxConcurrent at once and lets queued calls enter in arrival order as slots free', async () => {
@@ -57,7 +56,7 @@ describe(UpstreamBulkheadPolicy.name, () => {
     await expect(rejected).rejects.toMatchObject({ code: 'bulkhead-full', kind: 'unavailable' });
     await expect(rejected).rejects.toThrow('Upstream "catalog" has too many calls in flight');
     expect(upstream.log).toEqual(['enter a']);
-    expect(events).toEqual([{ upstream: 'catalog', kind: 'bulkhead-rejected' }]);
+    expect(listener.events).toEqual([{ upstream: 'catalog', kind: 'bulkhead-rejected' }]);
     upstream.release('a');
     await settle();
     upstream.release('b');

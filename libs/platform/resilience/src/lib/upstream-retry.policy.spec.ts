@@ -1,6 +1,6 @@
+import { RecordingResilienceListener } from '../testing';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '@nestkit/errors';
 import { TaskCancelledError } from 'cockatiel';
-import type { ResilienceEvent } from './resilience-event';
 import { RetryBudget } from './retry.budget';
 import { retryPolicy, UpstreamRetryPolicy } from './upstream-retry.policy';
 
@@ -16,12 +16,11 @@ function failingUpstream(error: unknown = new UnavailableError('catalog is down'
 }
 
 describe(UpstreamRetryPolicy.name, () => {
-  let events: ResilienceEvent[];
-  const listener = { onEvent: (event: ResilienceEvent) => events.push(event) };
+  let listener: RecordingResilienceListener;
 
   beforeEach(() => {
     vi.useFakeTimers();
-    events = [];
+    listener = new RecordingResilienceListener();
   });
 
   afterEach(() => {
@@ -40,7 +39,7 @@ describe(UpstreamRetryPolicy.name, () => {
     }
     await expect(done).rejects.toThrow('catalog is down');
     expect(upstream.attempts).toEqual([0, 1, 2, 3]);
-    expect(events).toEqual([
+    expect(listener.events).toEqual([
       { upstream: 'catalog', kind: 'retry', attempt: 1, delayMs: 100 },
       { upstream: 'catalog', kind: 'retry', attempt: 2, delayMs: 200 },
       { upstream: 'catalog', kind: 'retry', attempt: 3, delayMs: 250 },
@@ -61,7 +60,7 @@ describe(UpstreamRetryPolicy.name, () => {
     expect(upstream.attempts).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(50 + 249);
     await expect(done).rejects.toBeInstanceOf(UnavailableError);
-    expect(events.map((event) => event.kind === 'retry' && event.delayMs)).toEqual([50, 50, 249]);
+    expect(listener.events.map((event) => event.kind === 'retry' && event.delayMs)).toEqual([50, 50, 249]);
   });
 
   it('returns the first success and hands each attempt its number', async () => {
@@ -85,7 +84,7 @@ describe(UpstreamRetryPolicy.name, () => {
     const upstream = failingUpstream(error);
     await expect(sut.execute(upstream.call)).rejects.toBe(error);
     expect(upstream.attempts).toEqual([0]);
-    expect(events).toEqual([]);
+    expect(listener.events).toEqual([]);
   });
 
   it('retries unknown errors as faults', async () => {
@@ -119,7 +118,7 @@ describe(UpstreamRetryPolicy.name, () => {
     await expect(sut.execute(upstream.call)).rejects.toBe(failure);
     expect(upstream.attempts).toEqual([0]);
     expect(vi.getTimerCount()).toBe(0);
-    expect(events).toEqual([{ upstream: 'catalog', kind: 'retry-budget-exhausted' }]);
+    expect(listener.events).toEqual([{ upstream: 'catalog', kind: 'retry-budget-exhausted' }]);
   });
 
   it.each([

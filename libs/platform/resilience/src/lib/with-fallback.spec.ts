@@ -1,14 +1,13 @@
+import { RecordingResilienceListener } from '../testing';
 import { NotFoundError, UnavailableError } from '@nestkit/errors';
 import { noop } from 'cockatiel';
-import type { ResilienceEvent } from './resilience-event';
 import { withFallback } from './with-fallback';
 
 describe(withFallback.name, () => {
-  let events: ResilienceEvent[];
-  const listener = { onEvent: (event: ResilienceEvent) => events.push(event) };
+  let listener: RecordingResilienceListener;
 
   beforeEach(() => {
-    events = [];
+    listener = new RecordingResilienceListener();
   });
 
   it('answers with the fallback, given the error, when the call fails with a fault', async () => {
@@ -17,7 +16,7 @@ describe(withFallback.name, () => {
     const sut = withFallback(noop, (error) => (seen.push(error), 'cached product'), { upstream: 'catalog', listener });
     await expect(sut.execute(() => Promise.reject(failure))).resolves.toBe('cached product');
     expect(seen).toEqual([failure]);
-    expect(events).toEqual([{ upstream: 'catalog', kind: 'fallback' }]);
+    expect(listener.events).toEqual([{ upstream: 'catalog', kind: 'fallback' }]);
   });
 
   it('returns the call’s own value when it succeeds', async () => {
@@ -29,7 +28,7 @@ describe(withFallback.name, () => {
     const missing = new NotFoundError('no such product');
     const sut = withFallback(noop, () => 'cached product', { listener });
     await expect(sut.execute(() => Promise.reject(missing))).rejects.toBe(missing);
-    expect(events).toEqual([]);
+    expect(listener.events).toEqual([]);
   });
 
   it('does not answer a caller who aborted', async () => {
