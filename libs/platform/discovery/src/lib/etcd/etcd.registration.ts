@@ -25,6 +25,8 @@ export class EtcdRegistration {
     private current: ServiceInstance,
     private ttlSeconds: number,
     private readonly status: EtcdConnectionStatus,
+    /** Waits until the registry's own cache shows a write (its revision); see `EtcdRegistry.settle`. */
+    private readonly settle: (revision: number) => Promise<void> = async () => undefined,
   ) {}
 
   get instance(): ServiceInstance {
@@ -102,14 +104,15 @@ export class EtcdRegistration {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      await this.serial(async () => {
-        if (this.stopped) return;
+      const republished = await this.serial(async () => {
+        if (this.stopped) return 0;
         const ttl = this.lease ? await this.client.keepAlive(this.lease) : 0;
-        if (ttl === 0) {
-          this.lease = undefined;
-          await this.write();
-        }
+        if (ttl !== 0) return 0;
+        this.lease = undefined;
+        return this.write();
       });
+      // Healthy again only once this process's own cache shows the instance it published again.
+      if (republished > 0) await this.settle(republished);
       this.status.ok(this.part);
     } catch (error) {
       this.status.fail(this.part, error);

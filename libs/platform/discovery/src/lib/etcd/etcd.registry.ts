@@ -60,7 +60,7 @@ export class EtcdRegistry implements Registrar, Instancer {
     assertValid(instance, options);
     const ttlSeconds = Math.ceil((options.ttlMs ?? this.options.defaultTtlMs) / 1000);
     const existing = this.registrations.get(instance.id);
-    const registration = existing ?? new EtcdRegistration(this.client, this.options.prefix, instance, ttlSeconds, this.connection);
+    const registration = existing ?? new EtcdRegistration(this.client, this.options.prefix, instance, ttlSeconds, this.connection, (revision) => this.settle(revision));
     this.registrations.set(instance.id, registration);
     try {
       await this.settle(await registration.publish(instance, ttlSeconds));
