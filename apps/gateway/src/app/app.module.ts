@@ -6,6 +6,7 @@ import { LoggingModule } from '@nestkit/logging';
 import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
 import { PlatformHttpController } from './platform/platform.http.controller';
 import { ProxyHttpController } from './routing/proxy.http.controller';
+import { ROUTES, routeTable } from './routing/route-table';
 import { Upstreams } from './routing/upstreams';
 
 /** The gateway: routes `/api/*` to services found through discovery. */
@@ -22,7 +23,7 @@ export class AppModule {
       ],
       // PlatformHttpController first: its static path must not be taken for a proxied one.
       controllers: [PlatformHttpController, ProxyHttpController],
-      providers: [Upstreams],
+      providers: [Upstreams, { provide: ROUTES, useValue: routeTable(config.HEDGED_ROUTES) }],
     };
   }
 }

@@ -3,12 +3,14 @@ import { baseConfigSchema, port } from '@nestkit/config';
 import { databaseUrl } from '@nestkit/database';
 import { discoveryConfigSchema } from '@nestkit/discovery';
 import { MESSAGING_BACKENDS } from '@nestkit/messaging';
+import { resilienceConfigSchema } from '@nestkit/resilience';
 import { z } from 'zod';
 
 /** Every setting of the orders service, read from the environment and validated at boot. */
 export const ordersConfigSchema = baseConfigSchema.extend({
   ...discoveryConfigSchema.shape,
   ...authConfigSchema.shape,
+  ...resilienceConfigSchema.shape,
   PORT: port(4003),
   DATABASE_URL: databaseUrl('sqlite:.data/orders.db'),
   BUS: z.enum(MESSAGING_BACKENDS).default('memory'),

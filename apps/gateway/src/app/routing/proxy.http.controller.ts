@@ -1,7 +1,7 @@
-import { All, Controller, Req, Res } from '@nestjs/common';
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { NotFoundError } from '@nestkit/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_ROUTES, matchRoute } from './route-table';
+import { matchRoute, type Route, ROUTES } from './route-table';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
 import { Upstreams } from './upstreams';
 
@@ -21,11 +21,14 @@ function encodeBody(request: FastifyRequest): string | Buffer | undefined {
  */
 @Controller('api')
 export class ProxyHttpController {
-  constructor(private readonly upstreams: Upstreams) {}
+  constructor(
+    private readonly upstreams: Upstreams,
+    @Inject(ROUTES) private readonly routes: readonly Route[],
+  ) {}
 
   @All('*')
   async forward(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const match = matchRoute(DEFAULT_ROUTES, request.url);
+    const match = matchRoute(this.routes, request.url);
     if (!match) throw new NotFoundError(`no route for ${request.method} ${request.url.split('?')[0]}`, 'gateway.no-route');
     const headers = upstreamRequestHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host });
     const response = await this.upstreams.client(match.route.service).request({

@@ -1,4 +1,4 @@
-import { DEFAULT_ROUTES, matchRoute } from './route-table';
+import { DEFAULT_ROUTES, matchRoute, routeTable } from './route-table';
 
 describe(matchRoute.name, () => {
   it.each([
@@ -22,5 +22,17 @@ describe(matchRoute.name, () => {
     const routes = [...DEFAULT_ROUTES, { prefix: '/api/orders/export', service: 'reports', upstreamPrefix: '/export' }];
     expect(matchRoute(routes, '/api/orders/export/2026')?.route.service).toBe('reports');
     expect(matchRoute(routes, '/api/orders/42')?.route.service).toBe('orders');
+  });
+});
+
+describe(routeTable.name, () => {
+  it('hedges only the routes named', () => {
+    const sut = routeTable(['/api/catalog']);
+    expect(sut.filter((route) => route.hedge).map((route) => route.service)).toEqual(['catalog']);
+    expect(sut).toHaveLength(DEFAULT_ROUTES.length);
+  });
+
+  it('refuses an unknown prefix, naming it and the known ones', () => {
+    expect(() => routeTable(['/api/catalgo'])).toThrow('unknown route prefix "/api/catalgo"; routes are /api/identity, /api/catalog');
   });
 });

@@ -28,6 +28,20 @@ export const DEFAULT_ROUTES: readonly Route[] = [
   { prefix: '/api/notifications', service: 'notifications', upstreamPrefix: '/notifications' },
 ];
 
+/** Injection token of the gateway's route table (the default one with the configured options applied). */
+export const ROUTES = Symbol('nestkit.gateway.routes');
+
+/**
+ * The default routes with hedging switched on for the prefixes in `hedged` (config `HEDGED_ROUTES`).
+ * Throws a `RangeError` naming an unknown prefix and the known ones, so a typo fails at boot.
+ */
+export function routeTable(hedged: readonly string[], routes: readonly Route[] = DEFAULT_ROUTES): readonly Route[] {
+  const known = new Set(routes.map((route) => route.prefix));
+  const unknown = hedged.filter((prefix) => !known.has(prefix));
+  if (unknown.length > 0) throw new RangeError(`unknown route prefix ${unknown.map((p) => `"${p}"`).join(', ')}; routes are ${[...known].join(', ')}`);
+  return routes.map((route) => (hedged.includes(route.prefix) ? { ...route, hedge: true } : route));
+}
+
 /** Finds the longest matching prefix for `url` (path plus optional query) and rewrites the path. */
 export function matchRoute(routes: readonly Route[], url: string): RouteMatch | undefined {
   const queryAt = url.indexOf('?');

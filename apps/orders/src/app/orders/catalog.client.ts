@@ -3,9 +3,7 @@ import { CONFIG } from '@nestkit/config';
 import { Product } from '@nestkit/contracts/catalog';
 import { INSTANCER, type Instancer } from '@nestkit/discovery';
 import { UnavailableError } from '@nestkit/errors';
-import { HttpClient } from '@nestkit/http-client';
-import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
-import { policyFor, RECOMMENDED_UPSTREAM_POLICY } from '@nestkit/resilience';
+import { type HttpClient, resilientHttpClient } from '@nestkit/http-client';
 import { z } from 'zod';
 import type { OrdersConfig } from '../orders.config';
 
@@ -17,14 +15,7 @@ export class CatalogClient {
   private readonly http: HttpClient;
 
   constructor(@Inject(INSTANCER) instancer: Instancer, @Inject(CONFIG) config: OrdersConfig) {
-    this.http = new HttpClient({
-      service: 'catalog',
-      instancer,
-      balancer: new RoundRobinBalancer(),
-      outliers: new OutlierDetector(),
-      timeoutMs: config.CATALOG_TIMEOUT_MS,
-      policy: policyFor('catalog', { ...RECOMMENDED_UPSTREAM_POLICY, timeoutMs: Math.min(RECOMMENDED_UPSTREAM_POLICY.timeoutMs, config.CATALOG_TIMEOUT_MS) }),
-    });
+    this.http = resilientHttpClient({ service: 'catalog', instancer, timeoutMs: config.CATALOG_TIMEOUT_MS, config });
   }
 
   /** The products with the given ids that exist; unknown ids are simply absent from the result. */

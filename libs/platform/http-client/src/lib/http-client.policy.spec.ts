@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InMemoryRegistry } from '@nestkit/discovery';
 import { anInstance } from '@nestkit/discovery/testing';
 import { UnavailableError } from '@nestkit/errors';
-import { RoundRobinBalancer } from '@nestkit/load-balancing';
+import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
 import { policyFor, RetryBudget, type UpstreamPolicyOptions } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
@@ -102,6 +102,15 @@ describe(`${HttpClient.name} with a resilience policy`, () => {
     expect(response.instanceId).toBe('fast');
     expect(performance.now() - started).toBeLessThan(600);
     expect(slow.hits()).toBe(1);
+  });
+
+  it('does not count a hedged attempt that lost the race as a failure of its instance', async () => {
+    await serve('slow', 200, 1_000);
+    await serve('fast', 200);
+    const outliers = new OutlierDetector({ consecutiveFailures: 1 });
+    const sut = new HttpClient({ service: 'catalog', instancer: registry, balancer: new RoundRobinBalancer(), timeoutMs: 2_000, outliers });
+    for (let i = 0; i < 4; i += 1) expect((await sut.request({ path: '/p', hedge: true })).instanceId).toBe('fast');
+    expect(outliers.ejected()).toEqual([]);
   });
 
   it('does not hedge a write', async () => {

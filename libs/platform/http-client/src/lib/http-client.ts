@@ -2,7 +2,7 @@ import type { Instancer, ServiceInstance } from '@nestkit/discovery';
 import { instanceUrl } from '@nestkit/discovery';
 import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
 import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
-import { DEADLINE_HEADER, Deadline, hedge, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
+import { type BreakerRegistry, DEADLINE_HEADER, Deadline, hedge, isCancellation, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
 import { childOf, formatTraceparent, TraceContextStore } from '@nestkit/tracing';
 import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
@@ -32,6 +32,13 @@ export interface HttpClientOptions {
    * policy without retry. Without it, a call is one attempt bounded by `timeoutMs`.
    */
   readonly policy?: UpstreamPolicy;
+  /**
+   * A circuit breaker per instance (e.g. `new BreakerRegistry(RECOMMENDED_INSTANCE_BREAKER)`): every attempt
+   * goes through its instance's breaker, where a 5xx, a timeout or an unreachable instance counts as a
+   * fault, and instances whose breaker is open are not picked while another one is available. Catches
+   * an instance failing a share of its calls, which consecutive-failure ejection misses.
+   */
+  readonly instanceBreakers?: BreakerRegistry;
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -134,15 +141,16 @@ export class HttpClient {
     const release = this.options.pending?.start(instance.id);
     const started = performance.now();
     try {
-      const response = await this.send(instance, request.path, init, deadline, signal);
+      const response = await this.sendGuarded(instance, request.path, init, deadline, signal);
       this.report(instance, response.status < 500);
       if (response.status < 500) this.latency.record(performance.now() - started);
       if (RETRYABLE_STATUSES.has(response.status)) throw new UpstreamStatusError(response);
       return response;
     } catch (error) {
       if (error instanceof UpstreamStatusError) throw error;
-      // A caller that gave up says nothing about the instance.
-      if (!request.signal?.aborted) this.report(instance, false);
+      // A caller that gave up, or a hedged attempt that lost the race, says nothing about the instance.
+      const cancelled = request.signal?.aborted === true || (signal.aborted && isCancellation(signal.reason));
+      if (!cancelled) this.report(instance, false);
       throw this.failure(error, instance, request.signal);
     } finally {
       release?.();
@@ -150,8 +158,11 @@ export class HttpClient {
   }
 
   private pick(key: string | undefined, tried: ReadonlySet<string>): ServiceInstance {
-    const { service, outliers } = this.options;
-    const up = this.options.instancer.instances(service);
+    const { service, outliers, instanceBreakers } = this.options;
+    const discovered = this.options.instancer.instances(service);
+    const closed = instanceBreakers ? discovered.filter((instance) => !instanceBreakers.isOpen(instance.id)) : discovered;
+    // With every breaker open, try anyway: the breaker fails the call fast or lets a probe through.
+    const up = closed.length > 0 ? closed : discovered;
     const healthy = outliers ? outliers.filter(up) : up;
     const untried = healthy.filter((instance) => !tried.has(instance.id));
     const instance = this.options.balancer.pick(untried.length > 0 ? untried : healthy, key);
@@ -175,6 +186,22 @@ export class HttpClient {
     return { method, headers, body: request.body as RequestInit['body'], redirect: 'manual' };
   }
 
+  /** {@link send} through the instance's breaker, when there are per-instance breakers. */
+  private async sendGuarded(instance: ServiceInstance, path: string, init: RequestInit, deadline: Deadline, signal: AbortSignal): Promise<HttpResponse> {
+    const breaker = this.options.instanceBreakers?.get(instance.id);
+    if (!breaker) return this.send(instance, path, init, deadline, signal);
+    try {
+      return await breaker.execute(async () => {
+        const response = await this.send(instance, path, init, deadline, signal);
+        if (response.status >= 500) throw new ServerErrorAnswer(response);
+        return response;
+      }, signal);
+    } catch (error) {
+      if (error instanceof ServerErrorAnswer) return error.response;
+      throw error;
+    }
+  }
+
   private async send(instance: ServiceInstance, path: string, init: RequestInit, deadline: Deadline, signal: AbortSignal): Promise<HttpResponse> {
     const headers = new Headers(init.headers);
     headers.set(DEADLINE_HEADER, deadline.toHeader());
@@ -195,6 +222,13 @@ export class HttpClient {
     if (isAppError(error)) return error;
     const reason = causeCode(error);
     return new UnavailableError(`Upstream ${target} at ${instanceUrl(instance)} could not be reached${reason ? ` (${reason})` : ''}`, 'upstream-unavailable', error);
+  }
+}
+
+/** Carries a 5xx answer through an instance breaker as a fault, to be returned as the answer afterwards. */
+class ServerErrorAnswer extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(`Instance "${response.instanceId}" answered ${response.status}`);
   }
 }
 

@@ -1,6 +1,19 @@
 import { type BreakerPolicyOptions, type BreakerState, UpstreamBreakerPolicy } from './upstream-breaker.policy';
 
 /**
+ * A starting point for per-instance breakers: open an instance failing more than half of at least 10 calls
+ * in 10 s, probe it with one call after 5 s. Consecutive failures are the outlier detector's job.
+ */
+export const RECOMMENDED_INSTANCE_BREAKER: BreakerPolicyOptions = {
+  mode: 'rate',
+  threshold: 0.5,
+  minimumCalls: 10,
+  windowMs: 10_000,
+  halfOpenAfterMs: 5_000,
+  halfOpenProbes: 1,
+};
+
+/**
  * Keeps one {@link UpstreamBreakerPolicy} per key, created on first use with shared options: per-instance
  * breakers whose `isOpen(id)` feeds the load balancer's outlier detection (an open instance is skipped).
  */

@@ -6,6 +6,11 @@ export function isFault(error: unknown): boolean {
   return !isBusinessError(error) && !(error instanceof TaskCancelledError);
 }
 
+/** True for the reason of a call cancelled on purpose (caller gave up, a hedged attempt lost), not failed. */
+export function isCancellation(reason: unknown): boolean {
+  return reason instanceof TaskCancelledError;
+}
+
 /** True for a fault that repeating the call may cure. */
 export function isRetryableFault(error: unknown): boolean {
   return isFault(error) && isRetryable(error);

@@ -3,6 +3,7 @@ import type { IDefaultPolicyContext, IMergedPolicy, IPolicy } from 'cockatiel';
 import { policyFor, RECOMMENDED_UPSTREAM_POLICY, type UpstreamPolicyOptions } from './policy-for';
 import { RecordingResilienceListener } from '../testing';
 import { RetryBudget } from './retry.budget';
+import { UpstreamAdaptiveLimitPolicy } from './upstream-adaptive-limit.policy';
 import { UpstreamBreakerPolicy } from './upstream-breaker.policy';
 import { UpstreamBulkheadPolicy } from './upstream-bulkhead.policy';
 import { UpstreamRetryPolicy } from './upstream-retry.policy';
@@ -49,6 +50,14 @@ describe(policyFor.name, () => {
     ]);
     expect(sut.wrapped.slice(0, 3)).toEqual([sut.bulkhead, sut.breaker, sut.retry]);
     expect((sut.withoutRetry as IMergedPolicy<IDefaultPolicyContext, never, IPolicy[]>).wrapped).toEqual([sut.bulkhead, sut.breaker, sut.wrapped[3]]);
+  });
+
+  it('puts the adaptive limit between the bulkhead and the breaker, with and without retry', () => {
+    const sut = policyFor('catalog', { ...full, adaptiveLimit: { initialLimit: 4 } });
+    expect(sut.wrapped.slice(0, 4)).toEqual([sut.bulkhead, sut.limit, sut.breaker, sut.retry]);
+    expect(sut.limit).toBeInstanceOf(UpstreamAdaptiveLimitPolicy);
+    expect(sut.limit?.limiter.limit).toBe(4);
+    expect((sut.withoutRetry as IMergedPolicy<IDefaultPolicyContext, never, IPolicy[]>).wrapped.slice(0, 3)).toEqual([sut.bulkhead, sut.limit, sut.breaker]);
   });
 
   it('times out each attempt, not the whole call, and numbers the attempts', async () => {

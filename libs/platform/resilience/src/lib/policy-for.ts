@@ -1,5 +1,6 @@
 import { type IDefaultPolicyContext, type IPolicy, wrap } from 'cockatiel';
 import type { ResilienceListener } from './resilience-event';
+import { type AdaptiveLimitPolicyOptions, UpstreamAdaptiveLimitPolicy } from './upstream-adaptive-limit.policy';
 import { type BreakerPolicyOptions, UpstreamBreakerPolicy } from './upstream-breaker.policy';
 import { type BulkheadPolicyOptions, UpstreamBulkheadPolicy } from './upstream-bulkhead.policy';
 import { type RetryPolicyOptions, UpstreamRetryPolicy } from './upstream-retry.policy';
@@ -16,6 +17,7 @@ export interface UpstreamPolicy extends IPolicy<UpstreamContext> {
   /** The same bulkhead, breaker and timeout without retry, for calls that are not safe to repeat. */
   readonly withoutRetry: IPolicy<IDefaultPolicyContext>;
   readonly bulkhead?: UpstreamBulkheadPolicy;
+  readonly limit?: UpstreamAdaptiveLimitPolicy;
   readonly breaker?: UpstreamBreakerPolicy;
   readonly retry?: UpstreamRetryPolicy;
 }
@@ -25,6 +27,11 @@ export interface UpstreamPolicyOptions {
   /** Budget of a single attempt, in milliseconds. */
   readonly timeoutMs: number;
   readonly bulkhead?: BulkheadPolicyOptions;
+  /**
+   * An adaptive concurrency limit (AIMD, Sentinel-style) inside the bulkhead: the fixed bulkhead caps what
+   * one upstream may hold of this caller, the adaptive limit tracks what the upstream can take right now.
+   */
+  readonly adaptiveLimit?: AdaptiveLimitPolicyOptions;
   readonly breaker?: BreakerPolicyOptions;
   readonly retry?: RetryPolicyOptions;
   /** Receives the events of every part; overrides a listener given in a part's own options. */
@@ -44,18 +51,19 @@ function withListener<T extends { readonly listener?: ResilienceListener }>(part
 }
 
 /**
- * Builds the policy for calls to `upstream`, outermost first: bulkhead -> breaker -> retry -> timeout
- * (per attempt). The caller keeps the overall deadline and passes it as the abort signal. Build it once
+ * Builds the policy for calls to `upstream`, outermost first: bulkhead -> adaptive limit -> breaker ->
+ * retry -> timeout (per attempt). The caller keeps the overall deadline and passes it as the abort signal. Build it once
  * per upstream and share it: the bulkhead, the breaker and the retry budget hold shared state.
  */
 export function policyFor(upstream: string, options: UpstreamPolicyOptions): UpstreamPolicy {
   const { listener } = options;
   const bulkhead = options.bulkhead && new UpstreamBulkheadPolicy(upstream, withListener(options.bulkhead, listener));
+  const limit = options.adaptiveLimit && new UpstreamAdaptiveLimitPolicy(upstream, withListener(options.adaptiveLimit, listener));
   const breaker = options.breaker && new UpstreamBreakerPolicy(upstream, withListener(options.breaker, listener));
   const retry = options.retry && new UpstreamRetryPolicy(upstream, withListener(options.retry, listener));
   const attemptTimeout = timeout(upstream, options.timeoutMs, listener);
   const compose = (...parts: Array<IPolicy<IDefaultPolicyContext, unknown> | undefined>) =>
     wrap(...parts.filter((part) => part !== undefined)) as IPolicy<UpstreamContext> & { readonly wrapped: IPolicy<IDefaultPolicyContext, unknown>[] };
-  const all = compose(bulkhead, breaker, retry, attemptTimeout);
-  return Object.assign(all, { upstream, withoutRetry: compose(bulkhead, breaker, attemptTimeout), bulkhead, breaker, retry });
+  const all = compose(bulkhead, limit, breaker, retry, attemptTimeout);
+  return Object.assign(all, { upstream, withoutRetry: compose(bulkhead, limit, breaker, attemptTimeout), bulkhead, limit, breaker, retry });
 }

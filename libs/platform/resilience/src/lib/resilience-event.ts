@@ -6,6 +6,7 @@ export type ResilienceEvent =
   | { readonly upstream: string; readonly kind: 'breaker-half-open' }
   | { readonly upstream: string; readonly kind: 'breaker-closed' }
   | { readonly upstream: string; readonly kind: 'bulkhead-rejected' }
+  | { readonly upstream: string; readonly kind: 'limit-rejected'; readonly limit: number }
   | { readonly upstream: string; readonly kind: 'timeout'; readonly budgetMs: number }
   | { readonly upstream: string; readonly kind: 'hedge'; readonly hedge: number; readonly delayMs: number }
   | { readonly upstream: string; readonly kind: 'fallback' };
