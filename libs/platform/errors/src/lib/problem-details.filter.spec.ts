@@ -1,7 +1,7 @@
-import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { type ArgumentsHost, BadRequestException, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, TimeoutError, UnavailableError } from './errors';
-import { problemFor } from './problem-details.filter';
+import { ProblemDetailsFilter, problemFor } from './problem-details.filter';
 import { validationErrorFrom } from './zod-issues';
 
 describe(problemFor.name, () => {
@@ -32,5 +32,38 @@ describe(problemFor.name, () => {
   it('hides the message of unexpected errors', () => {
     const sut = problemFor(new Error('password=hunter2 leaked in a stack'));
     expect(sut).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred.' });
+  });
+});
+
+describe(ProblemDetailsFilter.name, () => {
+  function handle(error: unknown) {
+    const reply = { status: vi.fn().mockReturnThis(), header: vi.fn().mockReturnThis(), send: vi.fn() };
+    const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ url: '/x' }) }) } as unknown as ArgumentsHost;
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error_ = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    new ProblemDetailsFilter().catch(error, host);
+    const calls = { warn: warn.mock.calls, error: error_.mock.calls, status: reply.status.mock.calls[0]?.[0] };
+    vi.restoreAllMocks();
+    return calls;
+  }
+
+  it('logs a known outage (circuit open, bulkhead full) at warn with its code and no stack', () => {
+    const sut = handle(new UnavailableError('Upstream "catalog" has too many calls in flight', 'bulkhead-full'));
+    expect(sut.status).toBe(503);
+    expect(sut.error).toEqual([]);
+    expect(sut.warn).toEqual([[{ code: 'bulkhead-full', reason: 'Upstream "catalog" has too many calls in flight' }, 'request failed with 503']]);
+  });
+
+  it('logs an unexpected fault at error with the error itself', () => {
+    const boom = new Error('boom');
+    const sut = handle(boom);
+    expect(sut.status).toBe(500);
+    expect(sut.warn).toEqual([]);
+    expect(sut.error).toEqual([[{ err: boom, code: 'internal' }, 'request failed with 500']]);
+  });
+
+  it('logs nothing for a client error', () => {
+    const sut = handle(new NotFoundError('order 1 does not exist'));
+    expect([sut.status, sut.warn, sut.error]).toEqual([404, [], []]);
   });
 });

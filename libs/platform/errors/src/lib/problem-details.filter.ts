@@ -45,8 +45,11 @@ export function problemFor(exception: unknown): ProblemDetails {
 }
 
 /**
- * The one HTTP exception filter: every error leaves as RFC 9457 `application/problem+json`, and only
- * unexpected faults (5xx) are logged with their stack. Register it globally in each app's bootstrap.
+ * The one HTTP exception filter: every error leaves as RFC 9457 `application/problem+json`. A 5xx is
+ * logged: unexpected faults at error level with their stack; a known, retryable outage (an `AppError`
+ * of kind unavailable or timeout: circuit open, bulkhead full, upstream timeout) at warn level with its
+ * code and message only, since under overload a stack per shed request costs the CPU the service lacks.
+ * Register it globally in each app's bootstrap.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -58,7 +61,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<{ url?: string }>();
     const body = problemFor(exception);
     body.instance = request?.url;
-    if (body.status >= 500) {
+    if (body.status >= 500 && isAppError(exception) && exception.retryable) {
+      this.logger.warn({ code: body.code, reason: exception.message }, `request failed with ${body.status}`);
+    } else if (body.status >= 500) {
       this.logger.error({ err: exception, code: body.code }, `request failed with ${body.status}`);
     }
     reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
