@@ -2,3 +2,4 @@ export { freePort } from './lib/free-port';
 export { type InfraUrls, infraUrls } from './lib/infra';
 export { uniqueName } from './lib/names';
 export { waitFor, type WaitOptions } from './lib/wait-for';
+export { PrivateBroker, type PrivateBrokerKind } from './lib/private-broker';
