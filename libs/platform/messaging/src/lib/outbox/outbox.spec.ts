@@ -29,6 +29,13 @@ describe(Outbox.name, () => {
     expect(rows[0].createdAt).toBeInstanceOf(Date);
   });
 
+  it('stores a batch of 2,500 envelopes in one transaction', async () => {
+    const batch = Array.from({ length: 2_500 }, (_, i) => placed(`o${i}`));
+    await inTransaction(dataSource, (manager) => Outbox.enqueue(manager, batch));
+    const rows = await dataSource.getRepository(OutboxMessage).find();
+    expect(rows.map((row) => row.id).sort()).toEqual(batch.map((envelope) => envelope.id).sort());
+  });
+
   it('leaves no row when the transaction rolls back', async () => {
     const failing = dataSource.transaction(async (manager) => {
       await Outbox.enqueue(manager, [placed('o1'), placed('o2')]);

@@ -3,6 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { Envelope } from '../envelope/envelope';
 import { OutboxMessage } from './outbox-message.entity';
 
+const INSERT_CHUNK = 500;
+
 /**
  * The write side of the transactional outbox: envelopes are stored in the caller's transaction, next to
  * the state change they announce, and published later by the {@link OutboxRelay}. No dual write.
@@ -22,18 +24,20 @@ export class Outbox {
     const batch: readonly Envelope[] = Array.isArray(envelopes) ? envelopes : [envelopes as Envelope];
     if (batch.length === 0) return;
     const now = new Date();
-    await manager.insert(
-      OutboxMessage,
-      batch.map((envelope) => ({
-        id: envelope.id,
-        type: envelope.type,
-        key: envelope.key ?? null,
-        envelope: JSON.stringify(envelope),
-        createdAt: now,
-        publishedAt: null,
-        attempts: 0,
-        lastError: null,
-      })),
-    );
+    const rows = batch.map((envelope) => ({
+      id: envelope.id,
+      type: envelope.type,
+      key: envelope.key ?? null,
+      envelope: JSON.stringify(envelope),
+      createdAt: now,
+      publishedAt: null,
+      attempts: 0,
+      lastError: null,
+    }));
+    // Chunked, and without TypeORM reading generated columns back: that read-back puts every row in one
+    // WHERE clause, which SQLite refuses past ~1,000 terms, and the insert itself is bounded by bind parameters.
+    for (let from = 0; from < rows.length; from += INSERT_CHUNK) {
+      await manager.createQueryBuilder().insert().into(OutboxMessage).values(rows.slice(from, from + INSERT_CHUNK)).updateEntity(false).execute();
+    }
   }
 }
