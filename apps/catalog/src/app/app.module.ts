@@ -5,7 +5,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
+import { MessagingModule, messagingOptions, OutboxRelayService } from '@nestkit/messaging';
 import { type CatalogConfig, catalogConfigSchema } from './catalog.config';
 import { CATALOG_SCHEMA } from './catalog.schema';
 import { ProductEntity } from './products/product.entity';
@@ -25,7 +25,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...CATALOG_SCHEMA }),
         TypeOrmModule.forFeature([ProductEntity]),
         DiscoveryModule.forRoot(discoveryOptions('catalog', config)),
-        MessagingModule.forRoot({ service: 'catalog', backend: config.BUS }),
+        MessagingModule.forRoot(messagingOptions('catalog', config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [ProductsHttpController],

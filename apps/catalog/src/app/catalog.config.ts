@@ -1,15 +1,15 @@
 import { baseConfigSchema, port } from '@nestkit/config';
 import { databaseUrl } from '@nestkit/database';
 import { discoveryConfigSchema } from '@nestkit/discovery';
-import { MESSAGING_BACKENDS } from '@nestkit/messaging';
+import { messagingConfigSchema } from '@nestkit/messaging';
 import { z } from 'zod';
 
 /** Every setting of the catalog service, read from the environment and validated at boot. */
 export const catalogConfigSchema = baseConfigSchema.extend({
   ...discoveryConfigSchema.shape,
+  ...messagingConfigSchema.shape,
   PORT: port(4002),
   DATABASE_URL: databaseUrl('sqlite:.data/catalog.db'),
-  BUS: z.enum(MESSAGING_BACKENDS).default('memory'),
 });
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;

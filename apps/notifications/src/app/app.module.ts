@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule } from '@nestkit/messaging';
+import { MessagingModule, messagingOptions } from '@nestkit/messaging';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
 import { NOTIFICATIONS_SCHEMA } from './notifications.schema';
 import { NotificationEntity } from './notifications/notification.entity';
@@ -25,7 +25,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...NOTIFICATIONS_SCHEMA }),
         TypeOrmModule.forFeature([NotificationEntity]),
         DiscoveryModule.forRoot(discoveryOptions('notifications', config)),
-        MessagingModule.forRoot({ service: 'notifications', backend: config.BUS }),
+        MessagingModule.forRoot(messagingOptions('notifications', config)),
         AuthModule.forRoot(verifierOptions(config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],

@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule, OutboxRelayService } from '@nestkit/messaging';
+import { MessagingModule, messagingOptions, OutboxRelayService } from '@nestkit/messaging';
 import { type OrdersConfig, ordersConfigSchema } from './orders.config';
 import { ORDERS_SCHEMA } from './orders.schema';
 import { CatalogClient } from './orders/catalog.client';
@@ -27,7 +27,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...ORDERS_SCHEMA }),
         TypeOrmModule.forFeature([OrderEntity]),
         DiscoveryModule.forRoot(discoveryOptions('orders', config)),
-        MessagingModule.forRoot({ service: 'orders', backend: config.BUS }),
+        MessagingModule.forRoot(messagingOptions('orders', config)),
         AuthModule.forRoot(verifierOptions(config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],

@@ -2,18 +2,18 @@ import { authConfigSchema } from '@nestkit/auth';
 import { baseConfigSchema, port } from '@nestkit/config';
 import { databaseUrl } from '@nestkit/database';
 import { discoveryConfigSchema } from '@nestkit/discovery';
-import { MESSAGING_BACKENDS } from '@nestkit/messaging';
+import { messagingConfigSchema } from '@nestkit/messaging';
 import { resilienceConfigSchema } from '@nestkit/resilience';
 import { z } from 'zod';
 
 /** Every setting of the orders service, read from the environment and validated at boot. */
 export const ordersConfigSchema = baseConfigSchema.extend({
   ...discoveryConfigSchema.shape,
+  ...messagingConfigSchema.shape,
   ...authConfigSchema.shape,
   ...resilienceConfigSchema.shape,
   PORT: port(4003),
   DATABASE_URL: databaseUrl('sqlite:.data/orders.db'),
-  BUS: z.enum(MESSAGING_BACKENDS).default('memory'),
   /** Budget for the product lookup in catalog while placing an order. */
   CATALOG_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
 });

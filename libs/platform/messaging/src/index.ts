@@ -13,13 +13,21 @@ export { InboxMessage } from './lib/inbox/inbox-message.entity';
 export { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS } from './lib/messaging-schema';
 export { MessagingModule } from './lib/messaging.module';
 export {
+  type BusOptions,
   MESSAGING_BACKENDS,
   MESSAGING_OPTIONS,
   type MessagingBackend,
   type MessagingModuleOptions,
+  OUTBOX_PUBLISHER,
   PUBLISHER,
+  STREAM_BACKENDS,
+  STREAM_PUBLISHER,
+  STREAM_SUBSCRIBER,
+  type StreamOptions,
   SUBSCRIBER,
 } from './lib/messaging.tokens';
+export { type MessagingConfig, messagingConfigSchema, messagingOptions } from './lib/messaging.config';
+export { FanOutPublisher } from './lib/fan-out.publisher';
 export { CreateOutboxTable1732500000000 } from './lib/outbox/create-outbox-table.migration';
 export { Outbox } from './lib/outbox/outbox';
 export { OutboxMessage } from './lib/outbox/outbox-message.entity';
@@ -36,3 +44,12 @@ export {
   type Subscriber,
   type Subscription,
 } from './lib/subscriber';
+// nest transport
+export { MESSAGING_TRANSPORT, type MessagingHandlerOptions } from './lib/nest/handler-extras';
+export { DEFAULT_REQUEST_TIMEOUT_MS, MessagingClient, type MessagingClientOptions } from './lib/nest/messaging.client';
+export { MessagingContext } from './lib/nest/messaging.context';
+export { MessagingExceptionFilter } from './lib/nest/messaging-exception.filter';
+export { OnEvent, OnRequest } from './lib/nest/messaging-handler.decorators';
+export { MessagingRecord, type MessagingRecordOptions } from './lib/nest/messaging.record';
+export { MessagingTransport, type MessagingTransportOptions } from './lib/nest/messaging.transport';
+export { RemoteHandlerError } from './lib/nest/remote-handler.error';

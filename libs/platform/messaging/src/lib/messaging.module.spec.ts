@@ -1,9 +1,10 @@
-import { ConfigError } from '@nestkit/config';
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InMemoryBus } from './in-memory/in-memory.bus';
 import { MessagingModule } from './messaging.module';
-import { MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER } from './messaging.tokens';
+import { FanOutPublisher } from './fan-out.publisher';
+import { messagingConfigSchema, messagingOptions } from './messaging.config';
+import { MESSAGING_OPTIONS, OUTBOX_PUBLISHER, PUBLISHER, STREAM_SUBSCRIBER, SUBSCRIBER } from './messaging.tokens';
 import type { Publisher } from './publisher';
 import type { Subscriber } from './subscriber';
 
@@ -19,26 +20,54 @@ class OrderService {
 class FeatureModule {}
 
 describe(MessagingModule.name, () => {
-  it('injects the shared in-memory bus as publisher and subscriber', async () => {
+  it('injects the shared in-memory bus as publisher, subscriber and stream by default', async () => {
     const app = await NestFactory.createApplicationContext(
-      { module: class AppModule {}, imports: [MessagingModule.forRoot({ service: 'orders', backend: 'memory' }), FeatureModule] },
+      { module: class AppModule {}, imports: [MessagingModule.forRoot({ service: 'orders' }), FeatureModule] },
       { logger: false },
     );
     const sut = app.get(OrderService);
     expect(sut.publisher).toBe(InMemoryBus.shared());
     expect(sut.subscriber).toBe(InMemoryBus.shared());
-    expect(app.get(MESSAGING_OPTIONS)).toEqual({ service: 'orders', backend: 'memory' });
+    expect(app.get(STREAM_SUBSCRIBER)).toBe(InMemoryBus.shared());
+    expect(app.get(MESSAGING_OPTIONS)).toEqual({ service: 'orders' });
     await app.close();
   });
 
-  it('defaults to the memory backend', () => {
-    const sut = MessagingModule.forRoot({ service: 'orders' });
-    expect(sut.providers).toContainEqual({ provide: MESSAGING_OPTIONS, useValue: { service: 'orders', backend: 'memory' } });
+  it('publishes outbox events once when the stream is the bus', async () => {
+    const app = await NestFactory.createApplicationContext(
+      { module: class AppModule {}, imports: [MessagingModule.forRoot(messagingOptions('orders', messagingConfigSchema.parse({})))] },
+      { logger: false },
+    );
+    const bus = InMemoryBus.shared();
+    const publish = vi.spyOn(bus, 'publish');
+    const outbox = app.get<Publisher>(OUTBOX_PUBLISHER);
+    expect(outbox).toBeInstanceOf(FanOutPublisher);
+    await outbox.publish([]);
+    expect(publish).toHaveBeenCalledTimes(1);
+    publish.mockRestore();
+    await app.close();
+  });
+});
+
+describe('messagingConfigSchema', () => {
+  it('builds RabbitMQ and Kafka options from config', () => {
+    const config = messagingConfigSchema.parse({ BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://u:p@mq:5672', STREAM: 'kafka', KAFKA_BROKERS: 'k0:9092, k1:9092', KAFKA_CLIENT: 'platformatic' });
+    expect(messagingOptions('orders', config)).toEqual({
+      service: 'orders',
+      bus: { backend: 'rabbitmq', url: 'amqp://u:p@mq:5672', prefetch: 16 },
+      stream: { backend: 'kafka', brokers: ['k0:9092', 'k1:9092'], client: 'platformatic', partitions: 3 },
+    });
   });
 
-  it('rejects an unknown backend naming BUS and the allowed values', () => {
-    const build = () => MessagingModule.forRoot({ service: 'orders', backend: 'kafak' });
-    expect(build).toThrow(ConfigError);
-    expect(build).toThrow(/BUS: unknown backend "kafak"; allowed values: memory/);
+  it.each([
+    ['BUS', { BUS: 'kafak' }, 'memory'],
+    ['RABBITMQ_URL', { RABBITMQ_URL: 'http://mq' }, 'amqp://'],
+    ['KAFKA_BROKERS', { KAFKA_BROKERS: 'k0' }, 'host:port'],
+    ['KAFKA_CLIENT', { KAFKA_CLIENT: 'confluent' }, 'kafkajs'],
+  ])('refuses a bad %s and says what is expected', (key, value, expected) => {
+    const result = messagingConfigSchema.safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual([key]);
+    expect(JSON.stringify(result.error?.issues)).toContain(expected);
   });
 });

@@ -1,49 +1,87 @@
-import { ConfigError } from '@nestkit/config';
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { FanOutPublisher } from './fan-out.publisher';
 import { embeddedBus } from './hub/embedded-bus';
-import { MESSAGING_BACKENDS, MESSAGING_OPTIONS, type MessagingBackend, type MessagingModuleOptions, PUBLISHER, SUBSCRIBER } from './messaging.tokens';
+import {
+  type BusOptions,
+  MESSAGING_OPTIONS,
+  type MessagingModuleOptions,
+  OUTBOX_PUBLISHER,
+  PUBLISHER,
+  STREAM_PUBLISHER,
+  STREAM_SUBSCRIBER,
+  type StreamOptions,
+  SUBSCRIBER,
+} from './messaging.tokens';
+import type { Publisher } from './publisher';
 import type { Subscriber } from './subscriber';
 
 const BUS = Symbol('nestkit.messaging.bus');
+const STREAM = Symbol('nestkit.messaging.stream');
 
-/** Waits, at boot, until the bus has registered every subscription the app's handlers made. */
+type Backend = Publisher & Subscriber;
+
+/** The bus for `options`: the embedded one, or a RabbitMQ connection (its driver loaded only then). */
+async function createBus(service: string, options: BusOptions | undefined): Promise<Backend> {
+  if (!options || options.backend === 'memory') return embeddedBus();
+  const { RabbitMqBus } = await import('./rabbitmq/rabbitmq.bus');
+  return new RabbitMqBus({ url: options.url, service, prefetch: options.prefetch });
+}
+
+/** The stream for `options`: the bus itself, or Kafka (its drivers loaded only then). */
+async function createStream(service: string, options: StreamOptions | undefined, bus: Backend): Promise<Backend> {
+  if (!options || options.backend === 'memory') return bus;
+  const { KafkaBus } = await import('./kafka/kafka.bus');
+  return new KafkaBus({ brokers: options.brokers, service, client: options.client, partitions: options.partitions });
+}
+
+/** Starts the bus and the stream at boot (after every handler subscribed) and closes broker connections last at shutdown. */
 @Injectable()
-class SubscriberStarter implements OnApplicationBootstrap {
-  constructor(@Inject(SUBSCRIBER) private readonly subscriber: Subscriber) {}
+class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(BUS) private readonly bus: Backend,
+    @Inject(STREAM) private readonly stream: Backend,
+  ) {}
+
+  private backends(): Backend[] {
+    return [...new Set([this.bus, this.stream])];
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.subscriber.start();
+    await Promise.all(this.backends().map((backend) => backend.start()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // The embedded bus belongs to the process (or the launcher), not to this app: leave it open.
+    const embedded = embeddedBus();
+    await Promise.all(this.backends().filter((backend) => backend !== embedded).map((backend) => backend.close()));
   }
 }
 
 /**
- * Provides {@link PUBLISHER} and {@link SUBSCRIBER} for the backend named by `BUS`. With `memory` both are
- * the embedded bus: the process-wide {@link InMemoryBus}, or, under `npm start`, the one in the launcher
- * process that every service process shares.
+ * Provides the service's messaging ports: {@link PUBLISHER} / {@link SUBSCRIBER} on the bus (`BUS`:
+ * embedded or RabbitMQ), {@link STREAM_PUBLISHER} / {@link STREAM_SUBSCRIBER} on the domain event stream
+ * (`STREAM`: Kafka, or `memory` for none: stream consumers then read the bus) and {@link OUTBOX_PUBLISHER}, which the outbox relay uses to send every
+ * event to both. The embedded bus is the process-wide {@link InMemoryBus}, or under `npm start` the one in
+ * the launcher process that every service shares. Build the options with `messagingOptions(service, config)`.
  */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
-    const backend = checkedBackend(options);
     return {
       module: MessagingModule,
       global: true,
       providers: [
-        { provide: MESSAGING_OPTIONS, useValue: { ...options, backend } },
-        { provide: BUS, useFactory: () => embeddedBus() },
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: BUS, useFactory: () => createBus(options.service, options.bus) },
+        { provide: STREAM, useFactory: (bus: Backend) => createStream(options.service, options.stream, bus), inject: [BUS] },
         { provide: PUBLISHER, useExisting: BUS },
         { provide: SUBSCRIBER, useExisting: BUS },
-        SubscriberStarter,
+        { provide: STREAM_PUBLISHER, useExisting: STREAM },
+        { provide: STREAM_SUBSCRIBER, useExisting: STREAM },
+        { provide: OUTBOX_PUBLISHER, useFactory: (bus: Backend, stream: Backend) => new FanOutPublisher([bus, stream]), inject: [BUS, STREAM] },
+        MessagingLifecycle,
       ],
-      exports: [MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER],
+      exports: [MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER, STREAM_PUBLISHER, STREAM_SUBSCRIBER, OUTBOX_PUBLISHER],
     };
   }
-}
-
-function checkedBackend(options: MessagingModuleOptions): MessagingBackend {
-  const backend = options.backend ?? 'memory';
-  if ((MESSAGING_BACKENDS as readonly string[]).includes(backend)) return backend as MessagingBackend;
-  throw new ConfigError(options.service, [
-    { key: 'BUS', message: `unknown backend "${backend}"; allowed values: ${MESSAGING_BACKENDS.join(', ')}` },
-  ]);
 }

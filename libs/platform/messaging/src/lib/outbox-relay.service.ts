@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PUBLISHER } from './messaging.tokens';
+import { OUTBOX_PUBLISHER } from './messaging.tokens';
 import { OutboxRelay } from './outbox/outbox.relay';
 import type { Publisher } from './publisher';
 
@@ -14,7 +14,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger(OutboxRelayService.name);
   private readonly relay: OutboxRelay;
 
-  constructor(dataSource: DataSource, @Inject(PUBLISHER) publisher: Publisher) {
+  constructor(dataSource: DataSource, @Inject(OUTBOX_PUBLISHER) publisher: Publisher) {
     this.relay = new OutboxRelay(dataSource, publisher, {
       onError: (error) => this.logger.warn({ err: error }, 'outbox relay pass failed; the rows stay queued and are retried'),
     });
