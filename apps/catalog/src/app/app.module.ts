@@ -11,6 +11,7 @@ import { CATALOG_SCHEMA } from './catalog.schema';
 import { ProductEntity } from './products/product.entity';
 import { ProductsHttpController } from './products/products.http.controller';
 import { ProductsService } from './products/products.service';
+import { StockReleaseHandler } from './stock/stock-release.handler';
 import { StockReservationHandler } from './stock/stock-reservation.handler';
 
 /** The catalog service: the product list, and stock reservation for orders over the bus. */
@@ -29,7 +30,7 @@ export class AppModule {
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [ProductsHttpController],
-      providers: [ProductsService, StockReservationHandler, OutboxRelayService],
+      providers: [ProductsService, StockReservationHandler, StockReleaseHandler, OutboxRelayService],
     };
   }
 }

@@ -14,6 +14,7 @@ import { OrderEntity } from './orders/order.entity';
 import { OrdersHttpController } from './orders/orders.http.controller';
 import { OrdersService } from './orders/orders.service';
 import { OrderSaga } from './saga/order.saga';
+import { SagaTimeoutSweeper } from './saga/saga-timeout.sweeper';
 
 /** The orders service: places orders and runs the place-order saga with catalog over the bus. */
 @Module({})
@@ -32,7 +33,7 @@ export class AppModule {
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [OrdersHttpController],
-      providers: [CatalogClient, OrdersService, OrderSaga, OutboxRelayService],
+      providers: [CatalogClient, OrdersService, OrderSaga, SagaTimeoutSweeper, OutboxRelayService],
     };
   }
 }

@@ -5,6 +5,7 @@ import { discoveryConfigSchema } from '@nestkit/discovery';
 import { messagingConfigSchema } from '@nestkit/messaging';
 import { resilienceConfigSchema } from '@nestkit/resilience';
 import { z } from 'zod';
+import { sagaConfigSchema } from './saga/saga.config';
 
 /** Every setting of the orders service, read from the environment and validated at boot. */
 export const ordersConfigSchema = baseConfigSchema.extend({
@@ -12,6 +13,7 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   ...messagingConfigSchema.shape,
   ...authConfigSchema.shape,
   ...resilienceConfigSchema.shape,
+  ...sagaConfigSchema.shape,
   PORT: port(4003),
   DATABASE_URL: databaseUrl('sqlite:.data/orders.db'),
   /** Budget for the product lookup in catalog while placing an order. */

@@ -1,2 +1,11 @@
-export { CatalogEvents, StockItem, StockRejected, StockRejectedPayload, StockReserved, StockReservedPayload } from './lib/catalog.events';
+export {
+  CatalogEvents,
+  StockItem,
+  StockRejected,
+  StockRejectedPayload,
+  StockReleased,
+  StockReleasedPayload,
+  StockReserved,
+  StockReservedPayload,
+} from './lib/catalog.events';
 export { Product } from './lib/catalog.http';

@@ -1,4 +1,6 @@
 export {
+  OrderCancelled,
+  OrderCancelledPayload,
   OrderConfirmed,
   OrderConfirmedPayload,
   OrderPlaced,

@@ -5,6 +5,7 @@ import { OrderPlaced, type OrderPlacedPayload } from '@nestkit/contracts/orders'
 import { createEnvelope, type Envelope, InboxMessage, InMemoryBus, OutboxMessage } from '@nestkit/messaging';
 import { DataSource } from 'typeorm';
 import { ProductEntity } from '../products/product.entity';
+import { StockReservationEntity } from './stock-reservation.entity';
 import { StockReservationHandler } from './stock-reservation.handler';
 import { CATALOG_SCHEMA } from '../catalog.schema';
 
@@ -127,6 +128,23 @@ describe(StockReservationHandler.name, () => {
     expect(await dataSource.getRepository(InboxMessage).find()).toEqual([
       expect.objectContaining({ consumer: 'catalog.stock-reservation', messageId: placed.id }),
     ]);
+  });
+
+  it('records what it reserved for the order, and nothing for a rejected one', async () => {
+    await handle(orderPlaced([{ productId: 'p-keyboard', quantity: 2 }], 'order-1'));
+    await handle(orderPlaced([{ productId: 'p-monitor', quantity: 4 }], 'order-2'));
+
+    expect(await dataSource.getRepository(StockReservationEntity).find()).toEqual([
+      expect.objectContaining({ orderId: 'order-1', status: 'RESERVED', items: [{ productId: 'p-keyboard', quantity: 2 }] }),
+    ]);
+  });
+
+  it('reserves an order once even when orders sends a second order-placed for it under another id', async () => {
+    await handle(orderPlaced([{ productId: 'p-keyboard', quantity: 2 }]));
+    await handle(orderPlaced([{ productId: 'p-keyboard', quantity: 2 }]));
+
+    expect(await stock()).toEqual({ ...SEEDED_STOCK, 'p-keyboard': 23 });
+    expect((await outbox()).map((row) => row.type)).toEqual(['catalog.stock-reserved']);
   });
 
   it('treats two different order-placed messages as two reservations', async () => {

@@ -4,15 +4,13 @@ import { OrderPlaced, type OrderPlacedPayload } from '@nestkit/contracts/orders'
 import { causedBy, createEnvelope, type Envelope, Inbox, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox, SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { ProductEntity } from '../products/product.entity';
+import { stockDemand } from './stock-demand';
+import { StockReservationEntity } from './stock-reservation.entity';
 
 const CONSUMER = 'catalog.stock-reservation';
 
-/** Quantity per product: lines naming one product twice count together against its stock. */
-function demand(order: OrderPlacedPayload): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const line of order.items) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
-  return totals;
-}
+/** Catalog's answer to an order that orders cancelled before catalog saw it. */
+export const CANCELLED_BEFORE_RESERVATION = 'order was cancelled';
 
 /** Why the order cannot be reserved, or undefined when every line can be. */
 function shortage(wanted: Map<string, number>, products: Map<string, ProductEntity>): string | undefined {
@@ -28,8 +26,9 @@ function shortage(wanted: Map<string, number>, products: Map<string, ProductEnti
 
 /**
  * Catalog's side of the place-order saga: reserves every line of an `orders.order-placed` or none of
- * them, in one transaction with the answer (`catalog.stock-reserved` or `catalog.stock-rejected`) in the
- * outbox and the message id in the inbox, so a redelivered order is never reserved twice.
+ * them, in one transaction with the reservation record, the answer (`catalog.stock-reserved` or
+ * `catalog.stock-rejected`) in the outbox and the message id in the inbox, so a redelivered order is never
+ * reserved twice. An order orders already cancelled (a tombstone left by the StockReleaseHandler) is refused.
  */
 @Injectable()
 export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
@@ -52,15 +51,24 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
 
   async handle(order: OrderPlacedPayload, envelope: Envelope<OrderPlacedPayload>): Promise<void> {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
-      const wanted = demand(order);
-      const rows = await manager.find(ProductEntity, { where: { id: In([...wanted.keys()]) }, lock: this.lock() });
-      const reason = shortage(wanted, new Map(rows.map((p) => [p.id, p])));
       const options = { producer: this.messaging.service, key: order.orderId, ...causedBy(envelope) };
-      if (reason) {
+      const reject = async (reason: string) => {
         this.logger.log({ orderId: order.orderId, reason }, 'stock reservation rejected');
         await Outbox.enqueue(manager, createEnvelope(StockRejected, { orderId: order.orderId, reason, items: order.items }, options));
+      };
+      const earlier = await manager.findOneBy(StockReservationEntity, { orderId: order.orderId });
+      if (earlier?.status === 'CANCELLED') return reject(CANCELLED_BEFORE_RESERVATION);
+      if (earlier) {
+        this.logger.warn({ orderId: order.orderId, status: earlier.status }, 'order-placed for an order already reserved ignored');
         return;
       }
+      const wanted = stockDemand(order.items);
+      const rows = await manager.find(ProductEntity, { where: { id: In([...wanted.keys()]) }, order: { id: 'ASC' }, lock: this.lock() });
+      const reason = shortage(wanted, new Map(rows.map((p) => [p.id, p])));
+      if (reason) return reject(reason);
+      const now = new Date();
+      // Fails on the primary key if a cancel for this order commits meanwhile; the retry then sees its tombstone.
+      await manager.insert(StockReservationEntity, { orderId: order.orderId, items: order.items, status: 'RESERVED', createdAt: now, updatedAt: now });
       await this.reserve(manager, wanted);
       await Outbox.enqueue(manager, createEnvelope(StockReserved, { orderId: order.orderId, items: order.items }, options));
     });

@@ -61,6 +61,16 @@ describe(NotificationsHttpController.name, () => {
       expect(result.map((n) => n.id)).toEqual(['n-3', 'n-4']);
     });
 
+    it('lists notifications of the same instant by id, the later (UUID v7) id first', async () => {
+      await store('0190a000-0000-7001-8000-000000000000', 'u-5', '2026-01-01T10:00:00.000Z');
+      await store('0190a000-0000-7002-8000-000000000000', 'u-5', '2026-01-01T10:00:00.000Z');
+
+      expect((await sut.list(principal('u-5'), 50)).map((n) => n.id)).toEqual([
+        '0190a000-0000-7002-8000-000000000000',
+        '0190a000-0000-7001-8000-000000000000',
+      ]);
+    });
+
     it('returns an empty list to a user without notifications', async () => {
       expect(await sut.list(principal('u-3'), 50)).toEqual([]);
     });

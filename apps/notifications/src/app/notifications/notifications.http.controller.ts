@@ -19,7 +19,8 @@ export class NotificationsHttpController {
     @CurrentPrincipal() principal: Principal,
     @Query('limit', new ZodValidationPipe(limitQuery)) limit: number,
   ): Promise<Notification[]> {
-    const rows = await this.notifications.find({ where: { userId: principal.subject }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
+    // Ids are the events' UUID v7 ids, which sort by creation time: they order events of the same millisecond.
+    const rows = await this.notifications.find({ where: { userId: principal.subject }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
     return rows.map((row) => ({
       id: row.id,
       userId: row.userId,

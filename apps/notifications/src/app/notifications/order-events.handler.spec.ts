@@ -1,5 +1,5 @@
 import { inMemoryDataSource } from '@nestkit/database/testing';
-import { OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
+import { OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
 import { createEnvelope, type Envelope, InboxMessage, InMemoryBus } from '@nestkit/messaging';
 import { DataSource } from 'typeorm';
 import { NotificationEntity } from './notification.entity';
@@ -59,6 +59,22 @@ describe(OrderEventsHandler.name, () => {
         message: 'Order o-1 was rejected: out of stock: p-1',
       }),
     ]);
+  });
+
+  it('stores an order-cancelled notification that gives the reason', async () => {
+    const reason = 'stock reservation timed out after 30000 ms';
+    await bus.publish(createEnvelope(OrderCancelled, { orderId: 'o-1', userId: 'u-1', reason }, producer));
+    await bus.idle();
+
+    expect(await notifications()).toEqual([
+      expect.objectContaining({
+        userId: 'u-1',
+        kind: 'order-cancelled',
+        orderId: 'o-1',
+        message: 'Order o-1 was cancelled: stock reservation timed out after 30000 ms',
+      }),
+    ]);
+    expect(bus.deadLetters()).toEqual([]);
   });
 
   it('cuts a message longer than its column to 500 characters instead of failing', async () => {

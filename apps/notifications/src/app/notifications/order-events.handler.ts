@@ -1,21 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
+import { OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
 import type { NotificationKind } from '@nestkit/contracts/notifications';
-import { type Envelope, Inbox, SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
+import { type Envelope, Inbox, STREAM_SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
 import { DataSource } from 'typeorm';
 import { NotificationEntity } from './notification.entity';
 
 const CONSUMER = 'notifications.order-events';
 
-/** Turns order events into notifications for the order's owner, each event at most once (inbox). */
+/** Reads order events from the domain event stream (Kafka with STREAM=kafka) and turns them into notifications for the order's owner, each event at most once (inbox). */
 @Injectable()
 export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(SUBSCRIBER) private readonly subscriber: Subscriber,
+    @Inject(STREAM_SUBSCRIBER) private readonly subscriber: Subscriber,
   ) {}
 
   onModuleInit(): void {
@@ -32,6 +31,10 @@ export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
         group: CONSUMER,
         handler: (p, e) => this.notify(e, p.userId, 'order-rejected', p.orderId, `Order ${p.orderId} was rejected: ${p.reason}`),
       }),
+      this.subscriber.subscribe(OrderCancelled, {
+        group: CONSUMER,
+        handler: (p, e) => this.notify(e, p.userId, 'order-cancelled', p.orderId, `Order ${p.orderId} was cancelled: ${p.reason}`),
+      }),
     );
   }
 
@@ -41,9 +44,10 @@ export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
 
   private async notify(envelope: Envelope, userId: string, kind: NotificationKind, orderId: string, message: string): Promise<void> {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
-      // The event's own time (milliseconds), so notifications list in the order things happened.
+      // The event's own time (milliseconds) and id (UUID v7, ordered within its producer), so notifications
+      // list in the order things happened, even two events of the same millisecond. One notification per event.
       const createdAt = new Date(envelope.occurredAt);
-      await manager.insert(NotificationEntity, { id: randomUUID(), userId, kind, orderId, message: message.slice(0, 500), createdAt });
+      await manager.insert(NotificationEntity, { id: envelope.id, userId, kind, orderId, message: message.slice(0, 500), createdAt });
     });
   }
 }

@@ -88,6 +88,13 @@ describe(OrdersService.name, () => {
       expect(envelope).not.toHaveProperty('causationId');
     });
 
+    it("keeps the event's correlation id with the order, for the saga timeout's cancel to join the flow", async () => {
+      const placed = await sut.place(alice, request('p-keyboard'));
+
+      const [row] = await outboxRows();
+      expect(await orderRows()).toEqual([expect.objectContaining({ id: placed.id, correlationId: row.id })]);
+    });
+
     it('writes the order and its event in one transaction: when the event cannot be stored, neither is', async () => {
       await dataSource.query('DROP TABLE outbox');
 
@@ -214,7 +221,7 @@ describe(toOrderView.name, () => {
     });
 
   it('shows the order without internal columns and with ISO timestamps', () => {
-    expect(toOrderView(entity({}))).toEqual({
+    expect(toOrderView(entity({ correlationId: 'flow-1' }))).toEqual({
       id: 'o-1',
       userId: 'u-alice',
       status: 'PENDING',
@@ -226,6 +233,10 @@ describe(toOrderView.name, () => {
 
   it('includes the reason only when there is one', () => {
     expect(toOrderView(entity({ status: 'REJECTED', reason: 'out of stock' }))).toMatchObject({ status: 'REJECTED', reason: 'out of stock' });
+    expect(toOrderView(entity({ status: 'CANCELLED', reason: 'stock reservation timed out after 30000 ms' }))).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'stock reservation timed out after 30000 ms',
+    });
     expect(toOrderView(entity({ reason: null }))).not.toHaveProperty('reason');
   });
 });

@@ -62,6 +62,8 @@ export class OrdersService {
       { orderId: order.id, userId: order.userId, items: order.items },
       { producer: this.messaging.service, key: order.id, ...(trace ? { traceparent: formatTraceparent(trace) } : {}) },
     );
+    // Kept with the order so that a later cancel by the saga timeout joins the same message flow.
+    order.correlationId = event.correlationId;
     const saved = await inTransaction(this.dataSource, async (manager) => {
       const stored = await manager.save(order);
       await Outbox.enqueue(manager, event);

@@ -109,6 +109,17 @@ describe(OrderSaga.name, () => {
     expect((await outbox()).map((row) => row.type)).toEqual(['orders.order-rejected']);
   });
 
+  it('ignores both answers for an order the saga timeout cancelled (catalog releases its stock on the cancel)', async () => {
+    const reason = 'stock reservation timed out after 30000 ms';
+    await dataSource.getRepository(OrderEntity).update({ id: 'order-1' }, { status: 'CANCELLED', reason });
+
+    await deliver(reserved(), rejected('order was cancelled'));
+
+    expect(await order()).toMatchObject({ status: 'CANCELLED', reason });
+    expect(await outbox()).toEqual([]);
+    expect(bus.deadLetters()).toEqual([]);
+  });
+
   it('applies a redelivered answer (same envelope id) once', async () => {
     const answer = reserved();
 

@@ -7,10 +7,14 @@ import { OrderEntity } from '../orders/order.entity';
 
 const CONSUMER = 'orders.order-saga';
 
+/** Where catalog's answer takes a PENDING order. */
+type Settlement = { status: 'CONFIRMED' } | { status: 'REJECTED'; reason: string };
+
 /**
  * The orders side of the place-order saga: catalog's `stock-reserved` confirms a PENDING order and
  * `stock-rejected` rejects it with catalog's reason. Each answer is applied once (inbox), and the
- * resulting `order-confirmed` / `order-rejected` event commits with the status change (outbox).
+ * resulting `order-confirmed` / `order-rejected` event commits with the status change (outbox). An
+ * order catalog does not answer in time is cancelled by the {@link SagaTimeoutSweeper}.
  */
 @Injectable()
 export class OrderSaga implements OnModuleInit, OnModuleDestroy {
@@ -36,18 +40,16 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
 
   private async confirm(payload: StockReservedPayload, envelope: Envelope<StockReservedPayload>): Promise<void> {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
-      const order = await this.pendingOrder(manager, payload.orderId);
+      const order = await this.settle(manager, payload.orderId, { status: 'CONFIRMED' });
       if (!order) return;
-      await manager.update(OrderEntity, { id: order.id }, { status: 'CONFIRMED', updatedAt: new Date() });
       await Outbox.enqueue(manager, createEnvelope(OrderConfirmed, { orderId: order.id, userId: order.userId }, this.reply(envelope, order.id)));
     });
   }
 
   private async reject(payload: StockRejectedPayload, envelope: Envelope<StockRejectedPayload>): Promise<void> {
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
-      const order = await this.pendingOrder(manager, payload.orderId);
+      const order = await this.settle(manager, payload.orderId, { status: 'REJECTED', reason: payload.reason });
       if (!order) return;
-      await manager.update(OrderEntity, { id: order.id }, { status: 'REJECTED', reason: payload.reason, updatedAt: new Date() });
       await Outbox.enqueue(
         manager,
         createEnvelope(OrderRejected, { orderId: order.id, userId: order.userId, reason: payload.reason }, this.reply(envelope, order.id)),
@@ -55,15 +57,27 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** The order if it is still PENDING; answers for unknown or already settled orders are logged and dropped. */
-  private async pendingOrder(manager: EntityManager, orderId: string): Promise<OrderEntity | undefined> {
+  /**
+   * Moves the order from PENDING to `outcome` and returns it; answers for unknown or already settled
+   * orders (CANCELLED by the saga timeout included: catalog releases that stock on the cancel) are logged
+   * and dropped. The update is conditional on PENDING so that this answer and a concurrent cancel by the
+   * {@link SagaTimeoutSweeper} cannot both win: on PostgreSQL the later UPDATE waits for the earlier one
+   * to commit, then matches no row.
+   */
+  private async settle(manager: EntityManager, orderId: string, outcome: Settlement): Promise<OrderEntity | undefined> {
     const order = await manager.findOneBy(OrderEntity, { id: orderId });
     if (!order) {
       this.logger.warn({ orderId }, 'stock answer for an unknown order ignored');
       return undefined;
     }
-    if (order.status !== 'PENDING') {
-      this.logger.warn({ orderId, status: order.status }, 'stock answer for a settled order ignored');
+    const result = await manager.update(OrderEntity, { id: orderId, status: 'PENDING' }, { ...outcome, updatedAt: new Date() });
+    if (result.affected !== 1) {
+      if (order.status === 'CONFIRMED' || order.status === 'REJECTED') {
+        this.logger.warn({ orderId, status: order.status }, 'stock answer for a settled order ignored');
+      } else {
+        // Expected after a saga timeout (read as PENDING here when the cancel was committing meanwhile).
+        this.logger.log({ orderId }, 'stock answer for a cancelled order ignored; catalog releases its stock on the cancel');
+      }
       return undefined;
     }
     return order;

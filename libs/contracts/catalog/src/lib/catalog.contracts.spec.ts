@@ -1,4 +1,4 @@
-import { Product, StockRejected, StockReserved } from '../index';
+import { Product, StockRejected, StockReleased, StockReserved } from '../index';
 
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((issue) => issue.path.join('.')) ?? [];
@@ -36,6 +36,14 @@ describe('@nestkit/contracts/catalog', () => {
       expect(StockRejected).toMatchObject({ type: 'catalog.stock-rejected', version: 1 });
       expect(StockRejected.schema.safeParse({ orderId: 'o1', reason: 'out of stock' }).success).toBe(true);
       expect(paths(StockRejected.schema.safeParse({ orderId: 'o1', reason: '' }))).toEqual(['reason']);
+    });
+  });
+
+  describe('StockReleased', () => {
+    it('names the message and requires the released lines', () => {
+      expect(StockReleased).toMatchObject({ type: 'catalog.stock-released', version: 1 });
+      expect(StockReleased.schema.safeParse({ orderId: 'o1', items: [{ productId: 'p1', quantity: 2 }] }).success).toBe(true);
+      expect(paths(StockReleased.schema.safeParse({ orderId: 'o1', items: [] }))).toEqual(['items']);
     });
   });
 });

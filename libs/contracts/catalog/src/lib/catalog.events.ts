@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const CatalogEvents = {
   stockReserved: 'catalog.stock-reserved',
   stockRejected: 'catalog.stock-rejected',
+  stockReleased: 'catalog.stock-released',
 } as const;
 
 /** One reserved (or unavailable) order line: which product and how many units. */
@@ -28,6 +29,13 @@ export const StockRejectedPayload = z.object({
 });
 export type StockRejectedPayload = z.infer<typeof StockRejectedPayload>;
 
+/** Payload of `catalog.stock-released`: the lines whose stock was given back. */
+export const StockReleasedPayload = z.object({
+  orderId: z.string().min(1),
+  items: z.array(StockItem).min(1),
+});
+export type StockReleasedPayload = z.infer<typeof StockReleasedPayload>;
+
 /** Event contract: every line of an order was reserved, in one transaction. Answers `orders.order-placed`. */
 export const StockReserved = {
   type: CatalogEvents.stockReserved,
@@ -40,4 +48,11 @@ export const StockRejected = {
   type: CatalogEvents.stockRejected,
   version: 1,
   schema: StockRejectedPayload,
+} as const;
+
+/** Event contract: the stock reserved for an order was given back because orders cancelled it. Answers `orders.order-cancelled`. */
+export const StockReleased = {
+  type: CatalogEvents.stockReleased,
+  version: 1,
+  schema: StockReleasedPayload,
 } as const;

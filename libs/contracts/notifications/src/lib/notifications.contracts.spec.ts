@@ -1,4 +1,4 @@
-import { Notification } from '../index';
+import { Notification, NotificationKind } from '../index';
 
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((issue) => issue.path.join('.')) ?? [];
@@ -17,6 +17,10 @@ describe('@nestkit/contracts/notifications', () => {
     expect(Notification.parse(notification)).toEqual(notification);
     const welcome = { ...notification, kind: 'user-registered', orderId: undefined };
     expect(Notification.parse(welcome)).toEqual({ ...welcome, orderId: undefined });
+  });
+
+  it('lists one kind per consumed event', () => {
+    expect(NotificationKind.options).toEqual(['user-registered', 'order-placed', 'order-confirmed', 'order-rejected', 'order-cancelled']);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** What a notification is about; one kind per domain event the notifications service listens to. */
-export const NotificationKind = z.enum(['user-registered', 'order-placed', 'order-confirmed', 'order-rejected']);
+export const NotificationKind = z.enum(['user-registered', 'order-placed', 'order-confirmed', 'order-rejected', 'order-cancelled']);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 /** A notification as the notifications HTTP API returns it; `orderId` is set for order notifications. */

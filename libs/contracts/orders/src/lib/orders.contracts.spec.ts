@@ -1,4 +1,4 @@
-import { Order, OrderConfirmed, OrderPlaced, OrderRejected, OrderStatus, PlaceOrderRequest } from '../index';
+import { Order, OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected, OrderStatus, PlaceOrderRequest } from '../index';
 
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((issue) => issue.path.join('.')) ?? [];
@@ -49,16 +49,22 @@ describe('@nestkit/contracts/orders', () => {
     });
 
     it('lists the statuses', () => {
-      expect(OrderStatus.options).toEqual(['PENDING', 'CONFIRMED', 'REJECTED']);
+      expect(OrderStatus.options).toEqual(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED']);
+    });
+
+    it('accepts a cancelled order with its reason', () => {
+      const cancelled = { ...order, status: 'CANCELLED', reason: 'stock reservation timed out after 30000 ms' };
+      expect(Order.parse(cancelled)).toEqual(cancelled);
     });
   });
 
   describe('events', () => {
     it('name the messages with version 1', () => {
-      expect([OrderPlaced, OrderConfirmed, OrderRejected].map((c) => `${c.type}@${c.version}`)).toEqual([
+      expect([OrderPlaced, OrderConfirmed, OrderRejected, OrderCancelled].map((c) => `${c.type}@${c.version}`)).toEqual([
         'orders.order-placed@1',
         'orders.order-confirmed@1',
         'orders.order-rejected@1',
+        'orders.order-cancelled@1',
       ]);
     });
 
@@ -67,6 +73,8 @@ describe('@nestkit/contracts/orders', () => {
       expect(paths(OrderPlaced.schema.safeParse({ orderId: 'o1', userId: 'u1', items: [] }))).toEqual(['items']);
       expect(paths(OrderConfirmed.schema.safeParse({ orderId: 'o1' }))).toEqual(['userId']);
       expect(paths(OrderRejected.schema.safeParse({ orderId: 'o1', userId: 'u1' }))).toEqual(['reason']);
+      expect(OrderCancelled.schema.safeParse({ orderId: 'o1', userId: 'u1', reason: 'timed out' }).success).toBe(true);
+      expect(paths(OrderCancelled.schema.safeParse({ orderId: 'o1', userId: '', reason: '' }))).toEqual(['userId', 'reason']);
     });
   });
 });

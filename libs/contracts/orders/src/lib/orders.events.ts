@@ -5,6 +5,7 @@ export const OrdersEvents = {
   orderPlaced: 'orders.order-placed',
   orderConfirmed: 'orders.order-confirmed',
   orderRejected: 'orders.order-rejected',
+  orderCancelled: 'orders.order-cancelled',
 } as const;
 
 /** Payload of `orders.order-placed`. Events strip unknown keys (not strict) so producers can add fields. */
@@ -30,6 +31,14 @@ export const OrderRejectedPayload = z.object({
 });
 export type OrderRejectedPayload = z.infer<typeof OrderRejectedPayload>;
 
+/** Payload of `orders.order-cancelled`; `reason` says why (for instance that stock reservation timed out). */
+export const OrderCancelledPayload = z.object({
+  orderId: z.string().min(1),
+  userId: z.string().min(1),
+  reason: z.string().min(1),
+});
+export type OrderCancelledPayload = z.infer<typeof OrderCancelledPayload>;
+
 /** Event contract: an order was stored as PENDING. Catalog consumes it as its request to reserve stock. */
 export const OrderPlaced = { type: OrdersEvents.orderPlaced, version: 1, schema: OrderPlacedPayload } as const;
 
@@ -38,3 +47,9 @@ export const OrderConfirmed = { type: OrdersEvents.orderConfirmed, version: 1, s
 
 /** Event contract: the order was REJECTED, with the reason catalog gave. */
 export const OrderRejected = { type: OrdersEvents.orderRejected, version: 1, schema: OrderRejectedPayload } as const;
+
+/**
+ * Event contract: a PENDING order was CANCELLED by orders (catalog did not answer in time). Catalog
+ * consumes it to give back any stock it reserved for the order, or to refuse a reservation still to come.
+ */
+export const OrderCancelled = { type: OrdersEvents.orderCancelled, version: 1, schema: OrderCancelledPayload } as const;

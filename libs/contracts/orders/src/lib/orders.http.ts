@@ -13,11 +13,14 @@ export const PlaceOrderRequest = z.strictObject({
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
-/** Where an order is in its lifecycle: PENDING until catalog answers, then CONFIRMED or REJECTED. */
-export const OrderStatus = z.enum(['PENDING', 'CONFIRMED', 'REJECTED']);
+/**
+ * Where an order is in its lifecycle: PENDING until catalog answers, then CONFIRMED or REJECTED; or
+ * CANCELLED when catalog did not answer within the saga timeout. All but PENDING are final.
+ */
+export const OrderStatus = z.enum(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-/** An order as the orders HTTP API returns it; `reason` is set when it was rejected. */
+/** An order as the orders HTTP API returns it; `reason` is set when it was rejected or cancelled. */
 export const Order = z.object({
   id: z.string().min(1),
   userId: z.string().min(1),
