@@ -1,0 +1,179 @@
+import { UnavailableError } from '@nestkit/errors';
+import type { Envelope } from '../envelope/envelope';
+import type { MessageContract } from '../envelope/message-contract';
+import type { Publisher } from '../publisher';
+import { DEFAULT_MAX_DELIVERIES, DEFAULT_RETRY_DELAYS_MS, type MessageHandler, type SubscribeOptions, type Subscriber, type Subscription } from '../subscriber';
+import { messageOf, sleep } from './call-timeout';
+import { publishConfirmed } from './confirmed.publish';
+import { type RabbitMqBusOptions, type ResolvedRabbitMqBusOptions, resolveRabbitMqBusOptions } from './rabbitmq-bus.options';
+import type { SettlerHost } from './rabbitmq-delivery.settler';
+import { RabbitMqGroupConsumer, type Registration } from './rabbitmq-group.consumer';
+import { RabbitMqConnection } from './rabbitmq.connection';
+import type { RabbitMqSession } from './rabbitmq.session';
+import { declareExchange, groupQueues } from './rabbitmq.topology';
+import { encodeEnvelope } from './rabbitmq.wire';
+
+/**
+ * {@link Publisher} and {@link Subscriber} on RabbitMQ, with the semantics of {@link InMemoryBus}: events go
+ * through one durable topic exchange routed by type; each consumer group is a durable quorum queue; a
+ * message is acknowledged only after its handler resolved; failures wait in per-delay queues and end in
+ * `<group>.dlq`. `publish` resolves on publisher confirms. The connection recovers by itself. See the
+ * README section "RabbitMQ backend" for topology, wire format and guarantees.
+ */
+export class RabbitMqBus implements Publisher, Subscriber {
+  private readonly options: ResolvedRabbitMqBusOptions;
+  private readonly connection: RabbitMqConnection;
+  private readonly host: SettlerHost;
+  private readonly consumers = new Map<string, RabbitMqGroupConsumer>();
+  /** Declarations started by `subscribe` on a live connection; publishes wait for them. */
+  private readonly declaring = new Set<Promise<unknown>>();
+  private readonly publishing = new Set<Promise<unknown>>();
+  private started = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: RabbitMqBusOptions) {
+    this.options = resolveRabbitMqBusOptions(options);
+    this.connection = new RabbitMqConnection(this.options, { setup: (session) => this.setup(session) });
+    this.host = { options: this.options, reset: (session, error) => this.connection.reset(session, error) };
+  }
+
+  /** The name this bus's connection shows in RabbitMQ's tools: `<service>@<host>:<pid>`. */
+  get connectionName(): string {
+    return this.options.connectionName;
+  }
+
+  /** Every consumer group subscribed on this bus so far (for {@link RabbitMqDeadLetterAdmin}). */
+  groups(): readonly string[] {
+    return [...this.consumers.keys()];
+  }
+
+  /** The exchange and every queue this bus declares, for tooling (and for tests to clean up after themselves). */
+  topology(): { exchange: string; queues: readonly string[] } {
+    return { exchange: this.options.exchange, queues: [...this.consumers.values()].flatMap((consumer) => consumer.queueNames()) };
+  }
+
+  /** Publishes to the exchange, routed by type; resolves once RabbitMQ confirmed every envelope (see README). */
+  async publish(envelopes: Envelope | readonly Envelope[]): Promise<void> {
+    if (this.closing) throw closedError();
+    const batch: readonly Envelope[] = Array.isArray(envelopes) ? envelopes : [envelopes as Envelope];
+    if (batch.length === 0) return;
+    await track(this.publishing, this.publishBatch(batch));
+  }
+
+  /** Joins `options.group` (queue `<prefix><group>`, bound to `contract.type`); consumes once started. */
+  subscribe<T>(contract: MessageContract<T>, options: SubscribeOptions<T>): Subscription {
+    if (this.closing) throw closedError();
+    const registration = toRegistration(contract, options);
+    const consumer = this.consumerFor(options.group);
+    consumer.register(registration);
+    // Declared at once when connected, so that a publish after `subscribe` returns is never routed nowhere.
+    if (this.connection.active) void track(this.declaring, this.declareLate(consumer));
+    let closed: Promise<void> | undefined;
+    return { close: () => (closed ??= consumer.unregister(registration)) };
+  }
+
+  /** Connects, declares the topology of every subscription so far and starts consuming; resolves once consuming. */
+  async start(): Promise<void> {
+    if (this.closing) throw closedError();
+    this.started = true;
+    const session = await this.connection.ready(this.options.connectTimeoutMs);
+    try {
+      for (const consumer of this.consumers.values()) await consumer.consume(session);
+    } catch (error) {
+      this.connection.reset(session, asError(error));
+      throw error;
+    }
+  }
+
+  /** Stops consuming, waits for running handlers (up to `closeTimeoutMs`) and publishes, then disconnects. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const stopped = Promise.all([...this.consumers.values()].map((consumer) => consumer.stop()));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.options.closeTimeoutMs)));
+    const timedOut = await Promise.race([stopped.then(() => false), deadline]);
+    clearTimeout(timer);
+    if (timedOut) {
+      const message = `handlers still running after ${this.options.closeTimeoutMs} ms; closing anyway, RabbitMQ redelivers their messages`;
+      this.options.log({ level: 'warn', event: 'close-timeout', message });
+    }
+    await Promise.allSettled([...this.declaring, ...this.publishing]);
+    await this.connection.close();
+  }
+
+  private async publishBatch(batch: readonly Envelope[]): Promise<void> {
+    const deadline = Date.now() + this.options.publishTimeoutMs;
+    const left = () => Math.max(1, deadline - Date.now());
+    // Subscriptions made just before declare their queues first (bounded by the same deadline).
+    if (this.declaring.size > 0) await Promise.race([Promise.allSettled([...this.declaring]), sleep(left())]);
+    const session = await this.connection.ready(left());
+    const messages = batch.map((envelope) => ({ exchange: this.options.exchange, routingKey: envelope.type, ...encodeEnvelope(envelope) }));
+    await publishConfirmed(session, messages, left(), this.options.safeUrl);
+  }
+
+  private async setup(session: RabbitMqSession): Promise<void> {
+    await declareExchange(session.consuming, this.options.exchange, this.options.operationTimeoutMs);
+    for (const consumer of this.consumers.values()) await consumer.declare(session);
+    if (!this.started) return;
+    for (const consumer of this.consumers.values()) await consumer.consume(session);
+  }
+
+  private async declareLate(consumer: RabbitMqGroupConsumer): Promise<void> {
+    let session: RabbitMqSession | undefined;
+    try {
+      session = await this.connection.ready(this.options.operationTimeoutMs);
+      await consumer.declare(session);
+      if (this.started) await consumer.consume(session);
+    } catch (error) {
+      const message = `group ${consumer.group}: declaring its queues failed (${messageOf(error)}); retrying on reconnect`;
+      this.options.log({ level: 'warn', event: 'topology-failed', message, error });
+      if (session) this.connection.reset(session, asError(error));
+    }
+  }
+
+  private consumerFor(group: string): RabbitMqGroupConsumer {
+    let consumer = this.consumers.get(group);
+    if (!consumer) {
+      const queues = groupQueues(this.options.queuePrefix, group, this.options.transientGroups(group));
+      consumer = new RabbitMqGroupConsumer(group, queues, this.host);
+      this.consumers.set(group, consumer);
+    }
+    return consumer;
+  }
+}
+
+function track<T>(set: Set<Promise<unknown>>, work: Promise<T>): Promise<T> {
+  set.add(work);
+  return work.finally(() => set.delete(work));
+}
+
+function toRegistration<T>(contract: MessageContract<T>, options: SubscribeOptions<T>): Registration {
+  const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  if (options.group.trim() === '') throw new TypeError(`subscribe(${contract.type}): group must not be empty`);
+  if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
+    throw new RangeError(`subscribe(${contract.type}): maxDeliveries must be an integer >= 1, got ${maxDeliveries}`);
+  }
+  if (retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new RangeError(`subscribe(${contract.type}): retryDelaysMs must be a non-empty list of whole milliseconds >= 0 (each is a queue's TTL)`);
+  }
+  return {
+    contract: contract as MessageContract<unknown>,
+    handler: options.handler as MessageHandler<unknown>,
+    maxDeliveries,
+    retryDelaysMs,
+    running: new Set(),
+  };
+}
+
+function closedError(): UnavailableError {
+  return new UnavailableError('The RabbitMQ bus is closed', 'messaging.bus-closed');
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(messageOf(error));
+}
