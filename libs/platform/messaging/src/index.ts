@@ -53,3 +53,21 @@ export { OnEvent, OnRequest } from './lib/nest/messaging-handler.decorators';
 export { MessagingRecord, type MessagingRecordOptions } from './lib/nest/messaging.record';
 export { MessagingTransport, type MessagingTransportOptions } from './lib/nest/messaging.transport';
 export { RemoteHandlerError } from './lib/nest/remote-handler.error';
+// kafka
+export {
+  DEFAULT_KAFKA_TIMEOUTS,
+  KAFKA_CLIENTS,
+  type KafkaBusOptions,
+  type KafkaClientName,
+  type KafkaConnectionOptions,
+  type KafkaErrorContext,
+  type KafkaTimeouts,
+} from './lib/kafka/kafka-bus.options';
+export { KafkaBus } from './lib/kafka/kafka.bus';
+export { KafkaDeadLetterAdmin } from './lib/kafka/kafka-dead-letter.admin';
+export { KAFKA_HEADERS } from './lib/kafka/kafka-record.codec';
+// rabbitmq
+export { DEFAULT_RABBITMQ_EXCHANGE, type RabbitMqBusOptions, type RabbitMqLogEntry } from './lib/rabbitmq/rabbitmq-bus.options';
+export { RabbitMqBus } from './lib/rabbitmq/rabbitmq.bus';
+export { RabbitMqDeadLetterAdmin, type RabbitMqDeadLetterAdminOptions } from './lib/rabbitmq/rabbitmq.dead-letter.admin';
+export { RABBITMQ_HEADERS } from './lib/rabbitmq/rabbitmq.wire';

@@ -24,8 +24,8 @@ export const messagingConfigSchema = z.object({
   STREAM: z.enum(['memory', 'kafka']).default('memory'),
   /** With STREAM=kafka: bootstrap brokers. */
   KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
-  /** With STREAM=kafka: the client library; both pass the same conformance suite, switching needs no code change. */
-  KAFKA_CLIENT: z.enum(KAFKA_CLIENTS).default('kafkajs'),
+  /** With STREAM=kafka: `platformatic` (@platformatic/kafka, maintained; default) or `kafkajs`; both pass the same conformance suite and switching keeps topics, groups and offsets. */
+  KAFKA_CLIENT: z.enum(KAFKA_CLIENTS).default('platformatic'),
   /** With STREAM=kafka: partitions of the topics the service creates (per-key order holds within one). */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(3),
 });
