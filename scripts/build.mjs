@@ -6,7 +6,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { repoRoot, tsconfigPaths } from './lib/workspace-paths.mjs';
 
-const roots = ['apps', 'libs', 'scripts'];
+const roots = ['apps', 'libs', 'scripts', 'bench'];
 const outDir = resolve(repoRoot, 'dist');
 const skip = /(\.spec\.ts|\.d\.ts|vite\.config\.[cm]?ts|vitest\.config\.[cm]?ts)$/;
 

@@ -35,7 +35,7 @@ describe(runLedger.name, () => {
         })) as InMemoryBus['subscribe'],
     };
     const strikes: number[] = [];
-    const sut = await runLedger({ events: 500, bus: () => flaky as never, group: 'ledger', timeoutMs: 30_000, chaos: { at: [0.2, 0.6], strike: async (i) => void strikes.push(i) } });
+    const sut = await runLedger({ events: 500, writesPerSecond: 1_000, bus: () => flaky as never, group: 'ledger', timeoutMs: 30_000, chaos: { at: [0.2, 0.6], strike: async (i) => void strikes.push(i) } });
     expect(sut).toMatchObject({ applied: 500, lost: [], appliedTwice: 0, strikes: 2 });
     expect(strikes).toEqual([0, 1]);
     expect(sut.redeliveries).toBeGreaterThanOrEqual(failures);
