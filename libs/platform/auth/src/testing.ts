@@ -1,1 +1,3 @@
+export { type AttackCase, type AttackKeys, type AttackSuite, attackTokens } from './lib/testing/attack-tokens';
+export { FakeServiceTokenProvider } from './lib/testing/fake-service-token.provider';
 export { type TestTokenOptions, TestTokens } from './lib/testing/test-tokens.fake';

@@ -2,8 +2,11 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '@nestkit/errors';
 import { TestTokens } from '../../testing';
-import { type AuthenticatedRequest, Public, Roles } from './auth.decorators';
+import { RequestAuthenticator } from '../authentication/request-authenticator';
+import { MessageIdentityVerifier } from '../messages/message-identity.verifier';
+import { type AuthenticatedRequest, Permissions, Public, Roles } from './auth.decorators';
 import { AuthGuard } from './auth.guard';
+import { messagePrincipalOf } from './message-principals';
 
 class OrdersController {
   list(): string {
@@ -16,6 +19,10 @@ class OrdersController {
   @Roles('admin')
   purge(): string {
     return 'purge';
+  }
+  @Permissions('orders:orders:read-any', 'orders:orders:export')
+  export(): string {
+    return 'export';
   }
 }
 
@@ -39,6 +46,29 @@ class DocsController {
 
 type Handler = (...args: never[]) => unknown;
 
+class OrderEventsHandler {
+  onPlaced(): string {
+    return 'placed';
+  }
+  @Public()
+  onPing(): string {
+    return 'ping';
+  }
+  @Roles('admin')
+  onPurge(): string {
+    return 'purge';
+  }
+}
+
+function rpcContext(controller: new () => object, handler: Handler, data: unknown, ctx: unknown): ExecutionContext {
+  return {
+    getType: () => 'rpc',
+    getClass: () => controller,
+    getHandler: () => handler,
+    switchToRpc: () => ({ getData: () => data, getContext: () => ctx }),
+  } as unknown as ExecutionContext;
+}
+
 function httpContext(controller: new () => object, handler: Handler, request: AuthenticatedRequest): ExecutionContext {
   return {
     getType: () => 'http',
@@ -54,7 +84,7 @@ describe(AuthGuard.name, () => {
 
   beforeEach(async () => {
     issuer = await TestTokens.create();
-    sut = new AuthGuard(issuer.verifier, new Reflector());
+    sut = new AuthGuard(new RequestAuthenticator({ userVerifier: issuer.verifier }), new Reflector());
   });
 
   const bearer = async (roles: string[] = []) => ({ headers: { authorization: `Bearer ${await issuer.sign({ subject: 'user-5', roles })}` } });
@@ -105,9 +135,60 @@ describe(AuthGuard.name, () => {
     await expect(sut.canActivate(httpContext(AdminController, AdminController.prototype.tickets, support))).resolves.toBe(true);
   });
 
-  it('leaves non-HTTP contexts alone', async () => {
-    const context = { getType: () => 'rpc' } as unknown as ExecutionContext;
+  it('requires every @Permissions() entry and names the missing ones in a 403', async () => {
+    const partial = { headers: { authorization: `Bearer ${await issuer.sign({ claims: { permissions: ['orders:orders:read-any'] } })}` } };
+    const full = { headers: { authorization: `Bearer ${await issuer.sign({ claims: { permissions: ['orders:orders:read-any', 'orders:orders:export'] } })}` } };
+
+    await expect(sut.canActivate(httpContext(OrdersController, OrdersController.prototype.export, partial))).rejects.toThrow(
+      new ForbiddenError('missing permission: orders:orders:export', 'missing-permission'),
+    );
+    await expect(sut.canActivate(httpContext(OrdersController, OrdersController.prototype.export, full))).resolves.toBe(true);
+  });
+
+  it('leaves message handlers alone while message identity is off (the default)', async () => {
+    const context = rpcContext(OrderEventsHandler, OrderEventsHandler.prototype.onPlaced, {}, {});
 
     await expect(sut.canActivate(context)).resolves.toBe(true);
+  });
+
+  describe('on message handlers, with message identity on', () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    let tokens: TestTokens;
+
+    beforeEach(async () => {
+      tokens = await TestTokens.create({ now: () => now });
+      const messages = new MessageIdentityVerifier({ verifier: tokens.serviceVerifier('nestkit-messaging'), clock: () => now });
+      sut = new AuthGuard(new RequestAuthenticator({ userVerifier: tokens.verifier }), new Reflector(), messages);
+    });
+
+    const envelope = async (claims: Record<string, unknown> = {}) => ({
+      id: 'm-1',
+      occurredAt: now.toISOString(),
+      identity: { token: await tokens.signService({ audience: 'nestkit-messaging', claims }) },
+    });
+
+    it('verifies the envelope identity from the transport context and remembers the principal', async () => {
+      const message = await envelope();
+      const ctx = { getEnvelope: () => message };
+
+      await expect(sut.canActivate(rpcContext(OrderEventsHandler, OrderEventsHandler.prototype.onPlaced, { orderId: 'o-1' }, ctx))).resolves.toBe(true);
+      expect(messagePrincipalOf({ orderId: 'o-1' }, ctx)).toMatchObject({ subject: 'orders', kind: 'service' });
+    });
+
+    it('refuses a message without identity with 401 and lets a @Public() handler through', async () => {
+      const bare = { id: 'm-2', occurredAt: now.toISOString() };
+
+      await expect(sut.canActivate(rpcContext(OrderEventsHandler, OrderEventsHandler.prototype.onPlaced, bare, {}))).rejects.toMatchObject({
+        kind: 'unauthenticated',
+        code: 'missing-message-identity',
+      });
+      await expect(sut.canActivate(rpcContext(OrderEventsHandler, OrderEventsHandler.prototype.onPing, bare, {}))).resolves.toBe(true);
+    });
+
+    it('applies @Roles() to the message principal', async () => {
+      const context = rpcContext(OrderEventsHandler, OrderEventsHandler.prototype.onPurge, await envelope(), {});
+
+      await expect(sut.canActivate(context)).rejects.toThrow(new ForbiddenError('missing role: admin', 'missing-role'));
+    });
   });
 });

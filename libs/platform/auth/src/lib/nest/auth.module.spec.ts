@@ -6,9 +6,9 @@ import { TestTokens } from '../../testing';
 import type { Principal } from '../principal';
 import type { TokenVerifier } from '../token-verifier';
 import { JwtTokenVerifier } from '../verification/jwt.token-verifier';
-import { CurrentPrincipal, Public, Roles } from './auth.decorators';
+import { Anonymous, CurrentPrincipal, Permissions, Public, Roles, ServiceOnly } from './auth.decorators';
 import { AuthModule } from './auth.module';
-import { TOKEN_VERIFIER } from './auth.tokens';
+import { MESSAGE_IDENTITY_VERIFIER, TOKEN_VERIFIER } from './auth.tokens';
 
 @Controller()
 class ProbeController {
@@ -21,6 +21,19 @@ class ProbeController {
   @Get('open')
   open(): { ok: true } {
     return { ok: true };
+  }
+
+  @Anonymous()
+  @Get('probe')
+  probe(): { ok: true } {
+    return { ok: true };
+  }
+
+  @ServiceOnly()
+  @Permissions('orders:internal:read')
+  @Get('internal')
+  internal(@CurrentPrincipal() principal: Principal): Principal {
+    return principal;
   }
 
   @Roles('admin')
@@ -105,9 +118,70 @@ describe(AuthModule.name, () => {
     await context.close();
   });
 
-  it('builds a JWKS verifier from URL options', () => {
-    const module = AuthModule.forRoot({ jwksUrl: 'http://127.0.0.1:1/jwks.json', issuer: 'i', audience: 'a' });
+  it('builds a JWKS verifier from URL options', async () => {
+    const context = await NestFactory.createApplicationContext(AuthModule.forRoot({ jwksUrl: 'http://127.0.0.1:1/jwks.json', issuer: 'i', audience: 'a' }), {
+      logger: false,
+    });
 
-    expect(module.providers).toContainEqual({ provide: TOKEN_VERIFIER, useValue: expect.any(JwtTokenVerifier) });
+    expect(context.get(TOKEN_VERIFIER)).toBeInstanceOf(JwtTokenVerifier);
+    expect(context.get(MESSAGE_IDENTITY_VERIFIER)).toBeNull();
+    await context.close();
+  });
+
+  it('refuses at boot to require service tokens it has no audience to verify', () => {
+    expect(() => AuthModule.forRoot({ verifier: issuer.verifier, requireServiceToken: true })).toThrow(
+      'auth: requireServiceToken needs a service-token verifier; set AUTH_SERVICE_AUDIENCE to this service name',
+    );
+  });
+
+  describe('with service tokens required (the production setting)', () => {
+    const service = (token: string) => ({ 'x-service-authorization': `Bearer ${token}` });
+    const request = (url: string, headers: Record<string, string>) => sut!.getHttpAdapter().getInstance().inject({ method: 'GET', url, headers });
+
+    beforeEach(async () => {
+      sut = await appWith(AuthModule.forRoot({ verifier: issuer.verifier, serviceAudience: 'orders', requireServiceToken: true }));
+    });
+
+    it('accepts a user call relayed with a service token for this audience and exposes both principals', async () => {
+      const response = await request('/me', { authorization: `Bearer ${await issuer.sign({ subject: 'user-3' })}`, ...service(await issuer.signService({ clientId: 'gateway', audience: 'orders' })) });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ subject: 'user-3', kind: 'user' });
+    });
+
+    it('refuses a direct call (no service token) with 401, even on a @Public() route', async () => {
+      const [direct, open] = await Promise.all([request('/me', { authorization: `Bearer ${await issuer.sign()}` }), request('/open', {})]);
+
+      for (const response of [direct, open]) {
+        expect(response.statusCode).toBe(401);
+        expect(response.json()).toMatchObject({ code: 'missing-service-token', detail: 'missing x-service-authorization header' });
+      }
+    });
+
+    it('lets an @Anonymous() route through with no credentials at all', async () => {
+      expect((await request('/probe', {})).statusCode).toBe(200);
+    });
+
+    it('refuses a service token for another audience, and a user token in the service header', async () => {
+      const [otherAudience, userToken] = await Promise.all([
+        request('/open', service(await issuer.signService({ audience: 'catalog' }))),
+        request('/open', service(await issuer.sign())),
+      ]);
+
+      expect(otherAudience.json()).toMatchObject({ status: 401, code: 'invalid-token', detail: 'service token: audience mismatch' });
+      expect(userToken.json()).toMatchObject({ status: 401, code: 'invalid-token', detail: 'service token: token type must be service+jwt' });
+    });
+
+    it('answers a service-only route for a service caller, with @Permissions checked on the service', async () => {
+      const allowed = await issuer.signService({ clientId: 'catalog', audience: 'orders', claims: { permissions: ['orders:internal:read'] } });
+      const bare = await issuer.signService({ clientId: 'catalog', audience: 'orders' });
+
+      const [ok, forbidden] = await Promise.all([request('/internal', service(allowed)), request('/internal', service(bare))]);
+
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({ subject: 'catalog', kind: 'service' });
+      expect(forbidden.statusCode).toBe(403);
+      expect(forbidden.json()).toMatchObject({ code: 'missing-permission' });
+    });
   });
 });

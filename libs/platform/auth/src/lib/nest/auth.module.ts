@@ -1,13 +1,10 @@
-import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
+import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type { TokenVerifier } from '../token-verifier';
-import type { JwksUrlVerifierOptions } from '../verification/jwt-verifier.options';
-import { JwtTokenVerifier } from '../verification/jwt.token-verifier';
+import { type AuthModuleOptions, type AuthParts, authParts } from './auth-module.options';
 import { AuthGuard } from './auth.guard';
-import { TOKEN_VERIFIER } from './auth.tokens';
+import { MESSAGE_IDENTITY_VERIFIER, REQUEST_AUTHENTICATOR, TOKEN_VERIFIER } from './auth.tokens';
 
-/** Either a ready verifier (tests, custom schemes) or the JWKS settings to build the default one. */
-export type AuthModuleOptions = { verifier: TokenVerifier } | JwksUrlVerifierOptions;
+export type { AuthModuleOptions, CallerPolicyOptions } from './auth-module.options';
 
 /** Options for {@link AuthModule.forRootAsync}, typically reading the JWKS URL from `CONFIG`. */
 export interface AuthModuleAsyncOptions {
@@ -16,40 +13,41 @@ export interface AuthModuleAsyncOptions {
   useFactory: (...deps: never[]) => AuthModuleOptions | Promise<AuthModuleOptions>;
 }
 
-function verifierFrom(options: AuthModuleOptions): TokenVerifier {
-  return 'verifier' in options ? options.verifier : JwtTokenVerifier.fromJwksUrl(options);
-}
+const AUTH_PARTS = Symbol('nestkit.auth.parts');
 
 /**
- * Provides {@link TOKEN_VERIFIER} and registers {@link AuthGuard} as a global guard, so every route is
- * authenticated unless marked `@Public()`: forgetting a decorator fails closed, not open.
+ * Provides {@link TOKEN_VERIFIER}, the request authenticator and (when on) the message-identity verifier,
+ * and registers {@link AuthGuard} as a global guard, so every route is authenticated unless marked
+ * `@Public()` or `@Anonymous()`: forgetting a decorator fails closed, not open.
  */
 @Module({})
 export class AuthModule {
   /** Configures auth from static options. */
   static forRoot(options: AuthModuleOptions): DynamicModule {
-    return AuthModule.withVerifier({ provide: TOKEN_VERIFIER, useValue: verifierFrom(options) });
+    return AuthModule.withParts({ provide: AUTH_PARTS, useValue: authParts(options) });
   }
 
   /** Configures auth from injected dependencies, e.g. `inject: [CONFIG]`. */
   static forRootAsync(options: AuthModuleAsyncOptions): DynamicModule {
     const factory = options.useFactory as (...deps: unknown[]) => AuthModuleOptions | Promise<AuthModuleOptions>;
     return {
-      ...AuthModule.withVerifier({
-        provide: TOKEN_VERIFIER,
-        inject: options.inject ?? [],
-        useFactory: async (...deps: unknown[]) => verifierFrom(await factory(...deps)),
-      }),
+      ...AuthModule.withParts({ provide: AUTH_PARTS, inject: options.inject ?? [], useFactory: async (...deps: unknown[]) => authParts(await factory(...deps)) }),
       imports: options.imports ?? [],
     };
   }
 
-  private static withVerifier(verifierProvider: NonNullable<ModuleMetadata['providers']>[number]): DynamicModule {
+  private static withParts(partsProvider: Provider): DynamicModule {
     return {
       module: AuthModule,
       global: true,
-      providers: [verifierProvider, { provide: APP_GUARD, useClass: AuthGuard }],
-      exports: [TOKEN_VERIFIER],
+      providers: [
+        partsProvider,
+        { provide: TOKEN_VERIFIER, inject: [AUTH_PARTS], useFactory: (parts: AuthParts) => parts.verifier },
+        { provide: REQUEST_AUTHENTICATOR, inject: [AUTH_PARTS], useFactory: (parts: AuthParts) => parts.authenticator },
+        { provide: MESSAGE_IDENTITY_VERIFIER, inject: [AUTH_PARTS], useFactory: (parts: AuthParts) => parts.messageVerifier ?? null },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [TOKEN_VERIFIER, REQUEST_AUTHENTICATOR, MESSAGE_IDENTITY_VERIFIER],
     };
   }
 }

@@ -1,9 +1,10 @@
 import { createHmac, createPublicKey, randomUUID } from 'node:crypto';
 import { type CryptoKey, type JSONWebKeySet, SignJWT } from 'jose';
-import { ACCESS_TOKEN_TYPE } from '../access-token.claims';
+import { ACCESS_TOKEN_TYPE, SERVICE_TOKEN_TYPE } from '../access-token.claims';
 import { generateSigningKey, type PublicSigningJwk } from '../signing/signing-key';
 import type { JwtVerifierOptions } from '../verification/jwt-verifier.options';
 import { JwtTokenVerifier } from '../verification/jwt.token-verifier';
+import type { AttackKeys } from './attack-tokens';
 
 /** What to put in a test token; anything in `claims`/`header` overrides the defaults, `undefined` removes. */
 export interface TestTokenOptions {
@@ -68,6 +69,27 @@ export class TestTokens {
     if (alg === 'none') return `${b64url(header)}.${b64url(payload)}.`;
     if (alg.startsWith('HS')) return this.macSigned(header, payload, options.hmacSecret);
     return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(this.privateKey);
+  }
+
+  /** A service token (`typ: service+jwt`) for `clientId` and `audience`, as identity's `/oauth/token` issues it. */
+  signService(options: { clientId?: string; audience?: string; expiresIn?: number; claims?: Record<string, unknown>; header?: Record<string, unknown> } = {}): Promise<string> {
+    const clientId = options.clientId ?? 'orders';
+    return this.sign({
+      subject: clientId,
+      expiresIn: options.expiresIn,
+      header: { typ: SERVICE_TOKEN_TYPE, ...options.header },
+      claims: { aud: options.audience ?? 'catalog', kind: 'service', client_id: clientId, ...options.claims },
+    });
+  }
+
+  /** A verifier that accepts this issuer's service tokens for `audience`. */
+  serviceVerifier(audience: string): JwtTokenVerifier {
+    return this.verifier.derive({ tokenType: SERVICE_TOKEN_TYPE, audience });
+  }
+
+  /** This issuer as the genuine party of an {@link attackTokens} suite. */
+  attackKeys(extra: Pick<AttackKeys, 'refreshToken' | 'attackerUrl' | 'claims'> = {}): AttackKeys {
+    return { privateKey: this.privateKey, publicJwk: this.publicJwk, issuer: TestTokens.issuer, audience: TestTokens.audience, now: this.now, ...extra };
   }
 
   /** Replaces claims in a signed token while keeping its original signature. */

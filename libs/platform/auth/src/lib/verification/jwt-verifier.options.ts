@@ -13,6 +13,8 @@ export interface JwtVerifierOptions {
   clockToleranceSec?: number;
   /** Source of "now" for time claims; tests pass a fixed clock instead of sleeping. */
   clock?: () => Date;
+  /** Expected `typ` header; default `at+jwt` (user access tokens). Service tokens use `service+jwt`. */
+  tokenType?: string;
 }
 
 /** Options for verifying against the identity service's published JWKS. */

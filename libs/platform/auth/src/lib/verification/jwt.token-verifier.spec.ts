@@ -31,6 +31,10 @@ describe(JwtTokenVerifier.name, () => {
     if (token.length > 0) expect(error.message).not.toContain(token);
   }
 
+  async function expectRejected(promise: Promise<unknown>, message: string): Promise<void> {
+    expect((await rejectionOf(promise)).message).toBe(message);
+  }
+
   it('returns the principal of a valid token', async () => {
     const token = await issuer.sign({ subject: 'user-42', roles: ['admin', 'support'], email: 'a@b.test', claims: { jti: 'tok-1' } });
 
@@ -120,6 +124,25 @@ describe(JwtTokenVerifier.name, () => {
     expect(() => JwtTokenVerifier.fromKeySet(issuer.jwks, { ...issuer.verifierOptions, algorithms: unsafe })).toThrow(
       'auth: algorithms must be asymmetric, got HS256, none',
     );
+  });
+
+  it('follows a changing key set from a provider, e.g. identity verifying with its own rotating keys', async () => {
+    const rotated = await TestTokens.create({ now: () => now });
+    let jwks = issuer.jwks;
+    const provided = JwtTokenVerifier.fromKeyProvider(() => jwks, issuer.verifierOptions);
+    const token = await rotated.sign({ subject: 'user-2' });
+
+    await expectRejected(provided.verify(token), 'no matching signing key');
+    jwks = { keys: [...issuer.jwks.keys, ...rotated.jwks.keys] };
+    await expect(provided.verify(token)).resolves.toMatchObject({ subject: 'user-2' });
+  });
+
+  it('verifies as of a given instant when asked to', async () => {
+    const token = await issuer.sign({ expiresIn: 60 });
+    now = new Date(start.getTime() + 3_600_000);
+
+    await expect(sut.verify(token, { at: start })).resolves.toMatchObject({ subject: 'user-1' });
+    await expectInvalid(token, 'token expired');
   });
 
   it('rejects an EdDSA token when only ES256 is allowed', async () => {

@@ -5,6 +5,9 @@ import { DEFAULT_JWKS_TIMEOUT_MS, type JwksUrlVerifierOptions } from './jwt-veri
 /** Error code raised when the key source cannot be reached; maps to 503, never 401/403. */
 export const AUTH_UNAVAILABLE = 'auth-unavailable';
 
+/** Supplies the current key set on every lookup, e.g. the identity service's own keys as they rotate. */
+export type KeySetProvider = () => JSONWebKeySet | Promise<JSONWebKeySet>;
+
 /** Key lookups that fail because of the token (unknown or ambiguous `kid`), not because of the endpoint. */
 function isTokenSideFailure(error: unknown): boolean {
   return error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys;
@@ -38,4 +41,14 @@ export function remoteKeySource(options: JwksUrlVerifierOptions): JWTVerifyGetKe
 /** Resolves keys from a fixed, in-memory key set (tests, or keys shipped with the deployment). */
 export function localKeySource(jwks: JSONWebKeySet): JWTVerifyGetKey {
   return createLocalJWKSet(jwks);
+}
+
+/** Resolves keys from whatever set `provider` returns now; the lookup is rebuilt only when the set changes. */
+export function providedKeySource(provider: KeySetProvider): JWTVerifyGetKey {
+  let last: { jwks: JSONWebKeySet; lookup: JWTVerifyGetKey } | undefined;
+  return async (header, token) => {
+    const jwks = await provider();
+    if (last?.jwks !== jwks) last = { jwks, lookup: createLocalJWKSet(jwks) };
+    return last.lookup(header, token);
+  };
 }

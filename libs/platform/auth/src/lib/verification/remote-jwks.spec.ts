@@ -81,6 +81,18 @@ describe(`${JwtTokenVerifier.name}.fromJwksUrl`, () => {
     expect(server.fetches).toBe(2);
   });
 
+  it('refetches for unknown kids at most once per cooldown', async () => {
+    server.serve(issuer.jwks);
+    const sut = verifier({ cooldownMs: 60_000 });
+    await sut.verify(await issuer.sign());
+
+    for (const kid of ['unknown-1', 'unknown-2', 'unknown-3']) {
+      await expect(sut.verify(await issuer.sign({ header: { kid } }))).rejects.toMatchObject({ message: 'no matching signing key' });
+    }
+
+    expect(server.fetches).toBe(1);
+  });
+
   it('rejects a kid still unknown after the refetch as an invalid token', async () => {
     server.serve(issuer.jwks);
     const sut = verifier({ cooldownMs: 0 });

@@ -1,0 +1,64 @@
+import { UnauthenticatedError } from '@nestkit/errors';
+import type { Principal } from '../principal';
+import type { TokenVerifier } from '../token-verifier';
+import type { IdentifiedMessage } from './message-identity';
+
+/** How a consumer checks the identity on a message. */
+export interface MessageIdentityVerifierOptions {
+  /** A service-token verifier for the messaging audience (`verifier.derive({ tokenType: SERVICE_TOKEN_TYPE, audience })`). */
+  verifier: TokenVerifier;
+  /**
+   * Oldest message whose identity is still judged as of its production time; default one day. Retries
+   * and dead-letter replays within it verify; an older message (or a forged `occurredAt`) is refused.
+   */
+  maxAgeSec?: number;
+  /** Allowed lead of `occurredAt` over this host's clock; default 5 seconds. */
+  clockToleranceSec?: number;
+  clock?: () => Date;
+}
+
+const DEFAULT_MAX_AGE_SEC = 24 * 3_600;
+
+function refused(reason: string): UnauthenticatedError {
+  return new UnauthenticatedError(`message identity: ${reason}`, 'invalid-message-identity');
+}
+
+/**
+ * Consuming side: verifies the token on a message as of the message's `occurredAt` (so a redelivery after
+ * the token expired still verifies) within `maxAgeSec`, and returns the principal: the user with the
+ * publishing service as `actor`, or the publishing service itself.
+ */
+export class MessageIdentityVerifier {
+  private readonly maxAgeMs: number;
+  private readonly toleranceMs: number;
+
+  constructor(private readonly options: MessageIdentityVerifierOptions) {
+    this.maxAgeMs = (options.maxAgeSec ?? DEFAULT_MAX_AGE_SEC) * 1_000;
+    this.toleranceMs = (options.clockToleranceSec ?? 5) * 1_000;
+  }
+
+  /** Throws 401 (`missing-message-identity`, `invalid-message-identity` or the token's `invalid-token`). */
+  async verify(message: IdentifiedMessage): Promise<Principal> {
+    const token = message.identity?.token;
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new UnauthenticatedError('message carries no identity', 'missing-message-identity');
+    }
+    const at = this.producedAt(message.occurredAt);
+    try {
+      return await this.options.verifier.verify(token, { at });
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw refused(error.message);
+      throw error;
+    }
+  }
+
+  private producedAt(occurredAt: string): Date {
+    const at = new Date(occurredAt);
+    if (Number.isNaN(at.getTime())) throw refused('occurredAt is not an ISO-8601 instant');
+    const now = (this.options.clock?.() ?? new Date()).getTime();
+    if (at.getTime() > now + this.toleranceMs) throw refused('occurredAt is in the future');
+    const ageMs = now - at.getTime();
+    if (ageMs > this.maxAgeMs) throw refused(`message is ${Math.floor(ageMs / 1_000)} s old, more than the ${this.maxAgeMs / 1_000} s allowed`);
+    return at;
+  }
+}
