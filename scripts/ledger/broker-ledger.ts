@@ -5,7 +5,7 @@ import { type LedgerReport, runLedger } from './ledger';
 /** Options of {@link brokerLedger}. */
 export interface BrokerLedgerOptions {
   readonly events: number;
-  /** Kafka only: the client library. Default kafkajs. */
+  /** Kafka only: the client library. Default platformatic. */
   readonly kafkaClient?: KafkaClientName;
   /** Fractions of the events applied at which the broker is killed with SIGKILL and restarted. Default three strikes. */
   readonly strikes?: readonly number[];
@@ -29,7 +29,7 @@ export async function brokerLedger(kind: 'rabbitmq' | 'kafka', options: BrokerLe
     const bus =
       kind === 'rabbitmq'
         ? () => new RabbitMqBus({ url: broker.address, service: 'ledger', publishTimeoutMs: 15_000, connectTimeoutMs: 30_000, reconnect: { initialMs: 100, maxMs: 1_000 }, log: () => undefined })
-        : () => new KafkaBus({ brokers: [broker.address], service: 'ledger', client: options.kafkaClient ?? 'kafkajs', partitions: 3, onError: () => undefined });
+        : () => new KafkaBus({ brokers: [broker.address], service: 'ledger', client: options.kafkaClient ?? 'platformatic', partitions: 3, onError: () => undefined });
     return await runLedger({
       events: options.events,
       bus,

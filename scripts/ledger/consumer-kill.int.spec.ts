@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { OutboxRelay } from '@nestkit/messaging';
 import { infraUrls, uniqueName, waitFor } from '@nestkit/testing';
 import { auditLedger, enqueueLedger, ledgerDatabase } from './ledger';
-import { busFor } from './ledger-consumer';
+import { busFor } from './ledger-bus';
 
 const EVENTS = 2_000;
 const KILLS = 10;

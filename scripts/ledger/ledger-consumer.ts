@@ -1,17 +1,7 @@
 // A ledger consumer in a process of its own, for tests that kill it with SIGKILL mid-batch:
 // `node dist/scripts/ledger/ledger-consumer.js` with LEDGER_* in the environment (see busFor).
-import { KafkaBus, type KafkaClientName, type Publisher, RabbitMqBus, type Subscriber } from '@nestkit/messaging';
 import { LEDGER_RETRIES, LedgerEntryRecorded, ledgerDatabase, ledgerHandler } from './ledger';
-
-/** The bus a ledger process uses, from its environment: LEDGER_KIND, LEDGER_ADDRESS and LEDGER_NAMESPACE (exchange or topic prefix). */
-export function busFor(env: NodeJS.ProcessEnv): Publisher & Subscriber & { close(): Promise<void> } {
-  const address = env['LEDGER_ADDRESS'] as string;
-  const namespace = env['LEDGER_NAMESPACE'] as string;
-  if (env['LEDGER_KIND'] === 'kafka') {
-    return new KafkaBus({ brokers: [address], service: 'ledger', client: (env['KAFKA_CLIENT'] ?? 'kafkajs') as KafkaClientName, topicPrefix: `${namespace}.`, onError: () => undefined });
-  }
-  return new RabbitMqBus({ url: address, service: 'ledger', exchange: namespace, log: () => undefined });
-}
+import { busFor } from './ledger-bus';
 
 async function main(): Promise<void> {
   const group = process.env['LEDGER_GROUP'] as string;

@@ -6,7 +6,7 @@ const EVENTS = Number(process.env['LEDGER_EVENTS'] ?? 3_000);
 describe('ledger: outbox -> broker -> inbox while the broker is killed with SIGKILL three times', () => {
   it.each([
     ['rabbitmq', undefined],
-    ['kafka', 'kafkajs'],
+    ['kafka', 'platformatic'],
   ] as const)(`loses nothing and applies nothing twice on %s (${EVENTS} events)`, async (kind, kafkaClient) => {
     const report = await brokerLedger(kind, { events: EVENTS, kafkaClient, progress: (line) => console.info(line) });
     console.info(`ledger ${kind}: ${JSON.stringify(report)}`);

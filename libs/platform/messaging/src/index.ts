@@ -1,4 +1,4 @@
-export { type Causation, causedBy, createEnvelope, type Envelope, type EnvelopeOptions } from './lib/envelope/envelope';
+export { type Causation, causedBy, createEnvelope, type Envelope, type EnvelopeOptions, type MessageIdentity } from './lib/envelope/envelope';
 export type { DeadLetterAdmin, DeadLetterQueueInfo } from './lib/dead-letters';
 export type { MessageContract, PayloadOf } from './lib/envelope/message-contract';
 export { BusHub } from './lib/hub/bus.hub';

@@ -11,6 +11,14 @@ const brokerList = z
 
 /** The config keys of messaging, shared by every service that sends or receives messages: spread its `shape`. */
 export const messagingConfigSchema = z.object({
+  /**
+   * Prefix of every exchange, queue, topic and consumer group this service declares (`<namespace>.`), so
+   * environments or test runs can share one RabbitMQ vhost or Kafka cluster. Default none.
+   */
+  MESSAGING_NAMESPACE: z
+    .string()
+    .regex(/^([a-z0-9][a-z0-9-]{0,62})?$/, 'expected lower-case letters, digits and dashes, e.g. staging or pr-123')
+    .default(''),
   /** Service-to-service messages (commands, saga events): `memory` (embedded) or `rabbitmq`. */
   BUS: z.enum(['memory', 'rabbitmq']).default('memory'),
   /** With BUS=rabbitmq: the broker, e.g. `amqp://user:pass@rabbitmq:5672/vhost?heartbeat=10`. */
@@ -36,6 +44,7 @@ export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
 export function messagingOptions(service: string, config: MessagingConfig): MessagingModuleOptions {
   return {
     service,
+    ...(config.MESSAGING_NAMESPACE ? { namespace: config.MESSAGING_NAMESPACE } : {}),
     bus: config.BUS === 'rabbitmq' ? { backend: 'rabbitmq', url: config.RABBITMQ_URL, prefetch: config.RABBITMQ_PREFETCH } : { backend: 'memory' },
     stream:
       config.STREAM === 'kafka'

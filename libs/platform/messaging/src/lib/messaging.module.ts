@@ -21,17 +21,19 @@ const STREAM = Symbol('nestkit.messaging.stream');
 type Backend = Publisher & Subscriber;
 
 /** The bus for `options`: the embedded one, or a RabbitMQ connection (its driver loaded only then). */
-async function createBus(service: string, options: BusOptions | undefined): Promise<Backend> {
+async function createBus(service: string, options: BusOptions | undefined, namespace: string | undefined): Promise<Backend> {
   if (!options || options.backend === 'memory') return embeddedBus();
   const { RabbitMqBus } = await import('./rabbitmq/rabbitmq.bus');
-  return new RabbitMqBus({ url: options.url, service, prefetch: options.prefetch });
+  const { DEFAULT_RABBITMQ_EXCHANGE } = await import('./rabbitmq/rabbitmq-bus.options');
+  const prefix = namespace ? `${namespace}.` : '';
+  return new RabbitMqBus({ url: options.url, service, prefetch: options.prefetch, exchange: `${prefix}${DEFAULT_RABBITMQ_EXCHANGE}`, queuePrefix: prefix });
 }
 
 /** The stream for `options`: the bus itself, or Kafka (its drivers loaded only then). */
-async function createStream(service: string, options: StreamOptions | undefined, bus: Backend): Promise<Backend> {
+async function createStream(service: string, options: StreamOptions | undefined, bus: Backend, namespace: string | undefined): Promise<Backend> {
   if (!options || options.backend === 'memory') return bus;
   const { KafkaBus } = await import('./kafka/kafka.bus');
-  return new KafkaBus({ brokers: options.brokers, service, client: options.client, partitions: options.partitions });
+  return new KafkaBus({ brokers: options.brokers, service, client: options.client, partitions: options.partitions, topicPrefix: namespace ? `${namespace}.` : '' });
 }
 
 /** Starts the bus and the stream at boot (after every handler subscribed) and closes broker connections last at shutdown. */
@@ -72,8 +74,8 @@ export class MessagingModule {
       global: true,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: BUS, useFactory: () => createBus(options.service, options.bus) },
-        { provide: STREAM, useFactory: (bus: Backend) => createStream(options.service, options.stream, bus), inject: [BUS] },
+        { provide: BUS, useFactory: () => createBus(options.service, options.bus, options.namespace) },
+        { provide: STREAM, useFactory: (bus: Backend) => createStream(options.service, options.stream, bus, options.namespace), inject: [BUS] },
         { provide: PUBLISHER, useExisting: BUS },
         { provide: SUBSCRIBER, useExisting: BUS },
         { provide: STREAM_PUBLISHER, useExisting: STREAM },

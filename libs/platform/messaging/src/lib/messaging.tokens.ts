@@ -42,6 +42,8 @@ export type StreamOptions =
 export interface MessagingModuleOptions {
   /** This service's name; use it as the `producer` of the envelopes it creates. */
   readonly service: string;
+  /** Prefixes exchanges, queues, topics and groups on the brokers (`<namespace>.`); default none. */
+  readonly namespace?: string;
   /** Default the embedded bus. */
   readonly bus?: BusOptions;
   /** Default none: the stream is the bus. */

@@ -25,6 +25,11 @@ describe(createEnvelope.name, () => {
     });
   });
 
+  it('carries the signed identity of the sender when given', () => {
+    const identity = { token: 'eyJhbGciOiJFZERTQSJ9.e30.c2ln' };
+    expect(createEnvelope(OrderPlaced, { orderId: 'o1', items: [] }, { producer: 'orders', identity }).identity).toEqual(identity);
+  });
+
   it('stores the parsed payload, without keys the schema does not know', () => {
     const payload = { orderId: 'o1', items: [], secret: 'x' } as unknown as z.infer<typeof OrderPlaced.schema>;
     expect(createEnvelope(OrderPlaced, payload, { producer: 'orders' }).payload).toEqual({ orderId: 'o1', items: [] });

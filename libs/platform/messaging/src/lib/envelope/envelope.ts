@@ -20,7 +20,17 @@ export interface Envelope<T = unknown> {
   readonly producer: string;
   /** Ordering/partition key, usually the aggregate id; messages with one key keep their order. */
   readonly key?: string;
+  /** Who sent it, signed: verify it before trusting it (`@nestkit/auth`'s message identity). */
+  readonly identity?: MessageIdentity;
   readonly payload: T;
+}
+
+/**
+ * The signed identity of a message's sender: a token (JWS) issued by identity to the producing service,
+ * possibly acting on behalf of a user. Receivers verify it against the JWKS; an unsigned claim is never trusted.
+ */
+export interface MessageIdentity {
+  readonly token: string;
 }
 
 /** Metadata for {@link createEnvelope}; spread {@link causedBy} into it when reacting to a message. */
@@ -30,6 +40,7 @@ export interface EnvelopeOptions {
   causationId?: string;
   traceparent?: string;
   key?: string;
+  identity?: MessageIdentity;
   /** Clock for tests; defaults to now. */
   now?: Date;
 }
@@ -60,6 +71,7 @@ export function createEnvelope<T>(contract: MessageContract<T>, payload: T, opti
     ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
     producer: options.producer,
     ...(options.key === undefined ? {} : { key: options.key }),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
     payload: result.data,
   };
 }

@@ -34,6 +34,7 @@ const envelopeShape = z.object({
   traceparent: z.string().optional(),
   producer: z.string(),
   key: z.string().optional(),
+  identity: z.object({ token: z.string().min(1) }).optional(),
   payload: z.unknown(),
 });
 

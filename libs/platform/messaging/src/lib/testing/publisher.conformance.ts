@@ -20,7 +20,12 @@ export function describePublisher(name: string, factory: MessagingHarnessFactory
       const received: Envelope<Tick>[] = [];
       sut.subscriber.subscribe(contract, { group: 'g', handler: async (_payload, envelope) => void received.push(envelope) });
       await sut.subscriber.start();
-      const envelope = { ...tick(contract, 1, 'order-1'), causationId: 'c-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+      const envelope = {
+        ...tick(contract, 1, 'order-1'),
+        causationId: 'c-1',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        identity: { token: 'eyJhbGciOiJFZERTQSJ9.e30.c2ln' },
+      };
       await sut.publisher.publish(envelope);
       await sut.idle();
       expect(received).toEqual([envelope]);
