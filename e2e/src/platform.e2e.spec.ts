@@ -1,12 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@nestkit/testing';
+import { infraUrls, uniqueName, waitFor } from '@nestkit/testing';
 import { call } from './http';
 import { PlatformProcess } from './platform-process';
 
 const PROBLEM = /^application\/problem\+json/;
 
+/** The two messaging profiles: everything embedded, and RabbitMQ for the bus with Kafka for the event stream. */
+const PROFILES: Array<[string, NodeJS.ProcessEnv]> = [
+  ['embedded defaults', {}],
+  [
+    'BUS=rabbitmq, STREAM=kafka',
+    {
+      BUS: 'rabbitmq',
+      RABBITMQ_URL: infraUrls().rabbitmqUrl,
+      STREAM: 'kafka',
+      KAFKA_BROKERS: infraUrls().kafkaBrokers.join(','),
+      // Its own exchange, queues and topics on the shared brokers.
+      MESSAGING_NAMESPACE: uniqueName('e2e').toLowerCase(),
+    },
+  ],
+];
+
 /** The walking skeleton, end to end through the gateway, as the README's curl session walks it. */
-describe('platform (embedded defaults, through the gateway)', () => {
+describe.each(PROFILES)('platform (%s, through the gateway)', (_profile, env) => {
   let platform: PlatformProcess;
   let api: string;
   const alice = { email: `alice-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
@@ -15,7 +31,7 @@ describe('platform (embedded defaults, through the gateway)', () => {
   let bobToken: string;
 
   beforeAll(async () => {
-    platform = await PlatformProcess.start();
+    platform = await PlatformProcess.start(env);
     api = `${platform.url}/api`;
   });
 
