@@ -1,13 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 
 /** A broker {@link PrivateBroker} can run. */
 export type PrivateBrokerKind = 'rabbitmq' | 'kafka';
 
-const SCRIPTS = resolve(__dirname, '../../../../scripts/infra');
+/** scripts/infra of the repository, found upwards from here (the sources, or their build in dist/). */
+function infraScripts(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'scripts/infra/common.sh');
+    if (existsSync(candidate)) return dirname(candidate);
+  }
+  throw new Error(`scripts/infra not found above ${__dirname}; run from a checkout of the repository`);
+}
+
+const SCRIPTS = infraScripts();
 
 function run(script: string, command: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((done, fail) => {
