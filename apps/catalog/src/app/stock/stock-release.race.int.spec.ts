@@ -1,25 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { OrderCancelled, type OrderCancelledPayload, OrderPlaced, type OrderPlacedPayload } from '@nestkit/contracts/orders';
-import { dataSourceOptions } from '@nestkit/database';
+import { postgresDataSource, type TemporaryPostgres } from '@nestkit/database/testing';
 import { createEnvelope, type Envelope, InMemoryBus, OutboxMessage } from '@nestkit/messaging';
-import { infraUrls, uniqueName, waitFor } from '@nestkit/testing';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { waitFor } from '@nestkit/testing';
+import type { DataSource } from 'typeorm';
 import { CATALOG_SCHEMA } from '../catalog.schema';
 import { ProductEntity } from '../products/product.entity';
 import { StockReleaseHandler } from './stock-release.handler';
 import { StockReservationEntity } from './stock-reservation.entity';
 import { StockReservationHandler } from './stock-reservation.handler';
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: infraUrls().postgresUrl, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Runs a handler as the subscriber would deliver its message: again after a failure, up to 3 times. Resolves with the failures. */
 async function delivered(attempt: () => Promise<void>): Promise<unknown[]> {
@@ -41,7 +30,7 @@ async function delivered(attempt: () => Promise<void>): Promise<unknown[]> {
  * is redelivered and sees the winner, so stock is never held for a cancelled order.
  */
 describe(`${StockReservationHandler.name} racing ${StockReleaseHandler.name} on PostgreSQL`, () => {
-  const database = uniqueName('catalog_race').replace(/-/g, '_');
+  let postgres: TemporaryPostgres;
   let dataSource: DataSource;
   let bus: InMemoryBus;
   let reservations: StockReservationHandler;
@@ -62,19 +51,15 @@ describe(`${StockReservationHandler.name} racing ${StockReleaseHandler.name} on 
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(infraUrls().postgresUrl);
-    url.pathname = `/${database}`;
-    dataSource = new DataSource(dataSourceOptions({ url: url.toString(), ...CATALOG_SCHEMA }));
-    await dataSource.initialize();
+    postgres = await postgresDataSource('catalog_race', CATALOG_SCHEMA);
+    dataSource = postgres.dataSource;
     bus = new InMemoryBus();
     reservations = new StockReservationHandler(dataSource, bus, { service: 'catalog' });
     releases = new StockReleaseHandler(dataSource, bus, { service: 'catalog' });
   });
   afterAll(async () => {
     await bus?.close();
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await postgres?.drop();
   });
 
   it('refuses a reservation whose cancel committed while it waited for the stock', async () => {

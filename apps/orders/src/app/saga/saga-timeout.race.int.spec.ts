@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { StockReserved } from '@nestkit/contracts/catalog';
-import { dataSourceOptions } from '@nestkit/database';
+import { postgresDataSource, type TemporaryPostgres } from '@nestkit/database/testing';
 import { createEnvelope, type Envelope, InMemoryBus, OutboxMessage } from '@nestkit/messaging';
-import { infraUrls, uniqueName, waitFor } from '@nestkit/testing';
-import { Client } from 'pg';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { waitFor } from '@nestkit/testing';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { OrderEntity } from '../orders/order.entity';
 import { ORDERS_SCHEMA } from '../orders.schema';
 import { OrderSaga } from './order.saga';
@@ -12,23 +11,13 @@ import { SagaTimeoutSweeper } from './saga-timeout.sweeper';
 
 const ITEMS = [{ productId: 'p-keyboard', quantity: 2 }];
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: infraUrls().postgresUrl, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * Catalog's answer and the saga timeout racing for one order on PostgreSQL, where they really run in
  * parallel. A test transaction holds the order's row lock while both queue up behind it in a chosen
  * order; whichever commits first must win alone, the other matching no row.
  */
 describe(`${SagaTimeoutSweeper.name} racing ${OrderSaga.name} on PostgreSQL`, () => {
-  const database = uniqueName('orders_race').replace(/-/g, '_');
+  let postgres: TemporaryPostgres;
   let dataSource: DataSource;
   let bus: InMemoryBus;
   let saga: OrderSaga;
@@ -47,15 +36,11 @@ describe(`${SagaTimeoutSweeper.name} racing ${OrderSaga.name} on PostgreSQL`, ()
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(infraUrls().postgresUrl);
-    url.pathname = `/${database}`;
-    dataSource = new DataSource(dataSourceOptions({ url: url.toString(), ...ORDERS_SCHEMA }));
-    await dataSource.initialize();
+    postgres = await postgresDataSource('orders_race', ORDERS_SCHEMA);
+    dataSource = postgres.dataSource;
   });
   afterAll(async () => {
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await postgres?.drop();
   });
 
   beforeEach(async () => {

@@ -1,8 +1,7 @@
-import { infraUrls, uniqueName } from '@nestkit/testing';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { type DatabaseOptions, dataSourceOptions } from '../data-source-options';
+import type { DataSource } from 'typeorm';
+import type { DatabaseOptions } from '../data-source-options';
 import { inMemoryDataSource } from './in-memory-data-source';
+import { postgresDataSource } from './postgres-data-source';
 
 type SchemaOptions = Pick<DatabaseOptions, 'entities' | 'migrations'>;
 
@@ -12,12 +11,6 @@ export interface SchemaCheck {
   applied: string[];
   /** SQL TypeORM would still run to match the entities: empty when migrations and entities agree. */
   pendingSql: string[];
-}
-
-async function check(url: string, options: SchemaOptions): Promise<SchemaCheck> {
-  const dataSource = new DataSource(dataSourceOptions({ url, ...options }));
-  await dataSource.initialize();
-  return inspect(dataSource);
 }
 
 async function inspect(dataSource: DataSource): Promise<SchemaCheck> {
@@ -40,24 +33,11 @@ export async function checkSchemaOnSqlite(options: SchemaOptions): Promise<Schem
  * `infraUrls().postgresUrl`, dropped afterwards) and compares the result with the entities.
  */
 export async function checkSchemaOnPostgres(options: SchemaOptions): Promise<SchemaCheck> {
-  const admin = infraUrls().postgresUrl;
-  const name = uniqueName('schema').replace(/-/g, '_');
-  const run = async (sql: string) => {
-    const client = new Client({ connectionString: admin, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
+  const postgres = await postgresDataSource('schema', options);
   try {
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return await check(url.toString(), options);
+    return await inspect(postgres.dataSource);
   } finally {
-    await run(`DROP DATABASE IF EXISTS ${name}`);
+    await postgres.drop();
   }
 }
 
