@@ -1,12 +1,16 @@
 // `npm start`: runs the gateway and every sample service on this machine, each as its own process,
 // with the embedded defaults: the in-memory registry and bus live here, in the launcher, and the
 // services reach them over Node's IPC channel, as they would reach etcd and RabbitMQ; SQLite files
-// under .data/. REPLICAS=catalog=3 runs several instances of a service. Prints the gateway URL and a
+// under .data/. REPLICAS=catalog=3 runs several instances of a service. Security is on as in
+// production: fresh service-client secrets each run (identity gets their hashes), services demand the
+// gateway's or another service's token, messages carry a signed identity. Prints the gateway URL and a
 // curl walkthrough; Ctrl-C or SIGTERM stops the gateway first, then the services.
+import { createServer } from 'node:net';
 import { InMemoryRegistry, RegistryHub } from '@nestkit/discovery';
 import { EMBEDDED_HUB_ENV } from '@nestkit/ipc';
 import { BusHub, InMemoryBus } from '@nestkit/messaging';
 import { parseReplicas } from './lib/replicas';
+import { generateServiceCredentials } from './lib/service-clients';
 import { type Launcher, ServiceProcess } from './lib/service-process';
 import { walkthrough } from './lib/walkthrough';
 
@@ -36,11 +40,23 @@ const launcher: Launcher = {
   },
 };
 
-function envFor(name: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+/** A port free now, for a service whose URL others are given: a restart keeps it, so their URL stays good. */
+function reservePort(): Promise<string> {
+  return new Promise((done, fail) => {
+    const server = createServer().once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(String(port)));
+    });
+  });
+}
+
+async function envFor(name: string, extra: Record<string, string>): Promise<NodeJS.ProcessEnv> {
   // Services take free ports and find each other through the registry; only the gateway has a known
-  // port. DATABASE_URL_<NAME> overrides one service's database; replicas of a service share it.
+  // port, and identity a fixed one (services fetch its JWKS and tokens by URL). DATABASE_URL_<NAME>
+  // overrides one service's database; replicas of a service share it.
   const databaseUrl = process.env[`DATABASE_URL_${name.toUpperCase()}`] ?? `sqlite:${dataDir}/${name}.db`;
-  const port = name === 'gateway' ? (process.env['PORT'] ?? '3000') : '0';
+  const port = name === 'gateway' ? (process.env['PORT'] ?? '3000') : name === 'identity' ? await reservePort() : '0';
   return { ...process.env, ...extra, PORT: port, DATABASE_URL: databaseUrl, [EMBEDDED_HUB_ENV]: 'ipc' };
 }
 
@@ -48,7 +64,7 @@ function envFor(name: string, extra: Record<string, string>): NodeJS.ProcessEnv 
 async function start(name: string, replicas: number, extra: Record<string, string> = {}): Promise<string> {
   const urls: string[] = [];
   for (let i = 0; i < replicas; i += 1) {
-    const service = new ServiceProcess(name, envFor(name, extra), launcher);
+    const service = new ServiceProcess(name, await envFor(name, extra), launcher);
     processes.push(service);
     urls.push(await service.start());
   }
@@ -71,12 +87,14 @@ async function run(): Promise<void> {
     });
   }
   const t0 = Date.now();
-  const identity = await start('identity', replicas.get('identity') ?? 1);
-  const auth = { AUTH_JWKS_URL: `${identity}/.well-known/jwks.json` };
+  const credentials = await generateServiceCredentials();
+  const identity = await start('identity', replicas.get('identity') ?? 1, credentials.identityEnv);
+  const auth = { AUTH_JWKS_URL: `${identity}/.well-known/jwks.json`, AUTH_TOKEN_URL: `${identity}/oauth/token` };
   await start('catalog', replicas.get('catalog') ?? 1, auth);
-  await start('orders', replicas.get('orders') ?? 1, auth);
+  await start('orders', replicas.get('orders') ?? 1, { ...auth, ...credentials.envFor('orders') });
   await start('notifications', replicas.get('notifications') ?? 1, auth);
-  const gateway = await start('gateway', 1);
+  // The gateway finds identity's JWKS and token endpoint through the registry, as it finds every service.
+  const gateway = await start('gateway', 1, credentials.envFor('gateway'));
   launcher.say(`\nNestkit is running: gateway at ${gateway} (all services ready in ${Date.now() - t0} ms)\n`);
   launcher.say(walkthrough(gateway));
   launcher.say('\nPress Ctrl-C to stop.\n');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
 import { instanceIds } from './http';
 import { StandaloneService } from './standalone-service';
+import { TestIdentity } from './test-identity';
 
 const TTL_MS = 3_000;
 
@@ -17,13 +18,15 @@ describe('discovery through etcd', () => {
   const env = { REGISTRY: 'etcd', ETCD_URL: infraUrls().etcdUrl, ETCD_PREFIX: `/${uniqueName('e2e')}/`, REGISTRATION_TTL_MS: String(TTL_MS) };
   const processes: StandaloneService[] = [];
   let gateway: string;
+  let identity: TestIdentity;
+  let adminToken: string;
 
   const catalog = (n: number) => {
-    const service = StandaloneService.start('catalog', { ...env, PORT: '0', DATABASE_URL: `sqlite:${dataDir}/catalog-${n}.db` });
+    const service = StandaloneService.start('catalog', { ...env, ...identity.serviceEnv(), PORT: '0', DATABASE_URL: `sqlite:${dataDir}/catalog-${n}.db` });
     processes.push(service);
     return service;
   };
-  const catalogIds = () => instanceIds(gateway, 'catalog');
+  const catalogIds = () => instanceIds(gateway, 'catalog', adminToken);
   const waitForCount = (count: number, what: string, timeoutMs = 20_000) =>
     waitFor(async () => {
       const ids = await catalogIds();
@@ -33,7 +36,9 @@ describe('discovery through etcd', () => {
   beforeAll(async () => {
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
-    processes.push(StandaloneService.start('gateway', { ...env, PORT: String(port) }));
+    identity = await TestIdentity.start();
+    adminToken = await identity.adminToken();
+    processes.push(StandaloneService.start('gateway', { ...env, ...identity.gatewayEnv(), PORT: String(port) }));
     [1, 2, 3].forEach(catalog);
     await waitFor(async () => (await fetch(`${gateway}/health/ready`).catch(() => undefined))?.ok, { what: 'the gateway to be ready', timeoutMs: 30_000 });
     await waitForCount(3, 'three catalog instances in etcd', 30_000);
@@ -41,6 +46,7 @@ describe('discovery through etcd', () => {
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    identity?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

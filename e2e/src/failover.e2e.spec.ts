@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { bootstrapAdmin } from './bootstrap-admin';
 import { instanceIds } from './http';
 import { PlatformProcess } from './platform-process';
 import { StandaloneService } from './standalone-service';
+import { TestIdentity } from './test-identity';
 
 // 8 s by default; `FAILOVER_DURATION_S=60 npx vitest run --project e2e e2e/src/failover.e2e.spec.ts` is the full run.
 const DURATION_S = Number(process.env['FAILOVER_DURATION_S'] ?? 8);
@@ -25,16 +27,19 @@ async function loadWhileKilling(url: string, victim: () => Promise<void> | void)
 
 describe('failover under load (embedded registry)', () => {
   let platform: PlatformProcess;
+  let adminToken: string;
 
   beforeAll(async () => {
-    platform = await PlatformProcess.start({ REPLICAS: 'catalog=3' });
+    const admin = bootstrapAdmin();
+    platform = await PlatformProcess.start({ REPLICAS: 'catalog=3', ...admin.env });
+    adminToken = await admin.token(`${platform.url}/api`);
   });
 
   afterAll(async () => {
     expect(await platform?.stop()).toBe(0);
   });
 
-  const catalogInstances = async () => (await instanceIds(platform.url, 'catalog')).length;
+  const catalogInstances = async () => (await instanceIds(platform.url, 'catalog', adminToken)).length;
 
   it(`serves every GET while a replica is killed ${Math.round(DURATION_S / 3)} s into a ${DURATION_S} s run`, async () => {
     const victim = platform.servicePids[1]; // identity first, then the catalog replicas
@@ -54,14 +59,18 @@ describe('failover under load (etcd, one process per service)', () => {
   const env = { REGISTRY: 'etcd', ETCD_URL: infraUrls().etcdUrl, ETCD_PREFIX: `/${uniqueName('failover')}/`, REGISTRATION_TTL_MS: String(TTL_MS) };
   const processes: StandaloneService[] = [];
   let gateway: string;
+  let identity: TestIdentity;
+  let adminToken: string;
 
-  const catalogCount = async () => (await instanceIds(gateway, 'catalog')).length;
+  const catalogCount = async () => (await instanceIds(gateway, 'catalog', adminToken)).length;
 
   beforeAll(async () => {
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
-    processes.push(StandaloneService.start('gateway', { ...env, PORT: String(port) }));
-    for (const n of [1, 2, 3]) processes.push(StandaloneService.start('catalog', { ...env, PORT: '0', DATABASE_URL: `sqlite:${dataDir}/catalog-${n}.db` }));
+    identity = await TestIdentity.start();
+    adminToken = await identity.adminToken();
+    processes.push(StandaloneService.start('gateway', { ...env, ...identity.gatewayEnv(), PORT: String(port) }));
+    for (const n of [1, 2, 3]) processes.push(StandaloneService.start('catalog', { ...env, ...identity.serviceEnv(), PORT: '0', DATABASE_URL: `sqlite:${dataDir}/catalog-${n}.db` }));
     await waitFor(async () => ((await catalogCount().catch(() => 0)) === 3 ? true : undefined), { what: 'three catalog instances in etcd', timeoutMs: 30_000 }).catch(
       (error: Error) => {
         throw new Error(`${error.message}\n${processes.map((p) => `--- ${p.name}\n${p.logs}`).join('\n')}`);
@@ -71,6 +80,7 @@ describe('failover under load (etcd, one process per service)', () => {
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    identity?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

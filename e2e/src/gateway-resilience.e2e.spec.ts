@@ -4,6 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort, waitFor } from '@nestkit/testing';
 import { StandaloneService } from './standalone-service';
+import { TestIdentity } from './test-identity';
+
+/** Headers of every measured call: the routes sampled here need a user token at the edge. */
+const auth: Record<string, string> = {};
 
 /**
  * A loopback upstream: answers after `delayMs`, or never while `hang` is set, counting requests and
@@ -40,7 +44,7 @@ async function sample(url: string, durationMs: number): Promise<number[]> {
   for (let i = 0; performance.now() - started < durationMs; i += 1) {
     const sent = performance.now();
     calls.push(
-      fetch(url, { signal: AbortSignal.timeout(5_000) }).then(async (response) => {
+      fetch(url, { headers: auth, signal: AbortSignal.timeout(5_000) }).then(async (response) => {
         await response.arrayBuffer();
         if (!response.ok) throw new Error(`${url} answered ${response.status}`);
         latencies.push(performance.now() - sent);
@@ -81,8 +85,12 @@ describe('gateway resilience', () => {
   let url: string;
   let slow: Awaited<ReturnType<typeof upstream>>;
   let catalog: Awaited<ReturnType<typeof upstream>>;
+  let tokens: TestIdentity;
 
   beforeAll(async () => {
+    // Only the key set: the upstreams here are loopback fakes that ask for no service token.
+    tokens = await TestIdentity.start();
+    auth['authorization'] = `Bearer ${await tokens.userToken()}`;
     const identity = await upstream(50);
     catalog = await upstream(50);
     slow = await upstream(1_000);
@@ -104,6 +112,7 @@ describe('gateway resilience', () => {
       // Catalog's own policy from config: 500 ms per attempt, so a hung catalog trips its breaker within a window.
       UPSTREAM_POLICIES: JSON.stringify({ catalog: { timeoutMs: 500 } }),
       HEDGED_ROUTES: '/api/notifications',
+      ...tokens.serviceEnv(),
       LOG_LEVEL: process.env['GW_LOG'] ?? 'warn',
     });
     await waitFor(async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok ? true : undefined), {
@@ -114,6 +123,7 @@ describe('gateway resilience', () => {
 
   afterAll(async () => {
     await gateway?.stop();
+    tokens?.close();
     for (const server of servers) {
       server.closeAllConnections();
       server.close();
@@ -152,7 +162,7 @@ describe('gateway resilience', () => {
     const latencies: number[] = [];
     for (let i = 0; i < 10; i += 1) {
       const started = performance.now();
-      const response = await fetch(`${url}/api/notifications?i=${i}`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${url}/api/notifications?i=${i}`, { headers: auth, signal: AbortSignal.timeout(5_000) });
       latencies.push(performance.now() - started);
       expect(response.status).toBe(200);
       await response.arrayBuffer();
@@ -165,13 +175,13 @@ describe('gateway resilience', () => {
   it('does not hedge a route that did not opt in, nor a write on a hedged one', async () => {
     const reads = await Promise.all([0, 1].map(async () => {
       const started = performance.now();
-      await (await fetch(`${url}/api/orders`, { signal: AbortSignal.timeout(5_000) })).arrayBuffer();
+      await (await fetch(`${url}/api/orders`, { headers: auth, signal: AbortSignal.timeout(5_000) })).arrayBuffer();
       return performance.now() - started;
     }));
     // One of the two reads went to the slow instance and waited for it.
     expect(Math.max(...reads)).toBeGreaterThanOrEqual(990);
     const writes = await Promise.all([0, 1].map(async () => {
-      const response = await fetch(`${url}/api/notifications`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${url}/api/notifications`, { method: 'POST', body: '{}', headers: { ...auth, 'content-type': 'application/json' }, signal: AbortSignal.timeout(5_000) });
       return response.headers.get('x-served-by');
     }));
     expect(new Set(writes).size).toBe(2);

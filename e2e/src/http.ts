@@ -29,8 +29,9 @@ export async function call<T = any>(
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed as T };
 }
 
-/** Ids of the live instances of `service`, as the gateway at `gateway` lists them (sorted). */
-export async function instanceIds(gateway: string, service: string): Promise<string[]> {
-  const response = await call<{ service: string; instances: { id: string }[] }[]>(`${gateway}/api/_platform/services`);
+/** Ids of the live instances of `service`, as the gateway at `gateway` lists them to an admin (sorted). */
+export async function instanceIds(gateway: string, service: string, adminToken: string): Promise<string[]> {
+  const response = await call<{ service: string; instances: { id: string }[] }[]>(`${gateway}/api/_platform/services`, { token: adminToken });
+  if (response.status !== 200) throw new Error(`GET /api/_platform/services answered ${response.status}: ${JSON.stringify(response.body)}`);
   return (response.body.find((s) => s.service === service)?.instances ?? []).map((i) => i.id).sort();
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { bootstrapAdmin } from './bootstrap-admin';
 import { call } from './http';
 import { PlatformProcess } from './platform-process';
 
@@ -29,9 +30,10 @@ describe.each(PROFILES)('platform (%s, through the gateway)', (_profile, env) =>
   const bob = { email: `bob-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
   let aliceToken: string;
   let bobToken: string;
+  const admin = bootstrapAdmin();
 
   beforeAll(async () => {
-    platform = await PlatformProcess.start(env);
+    platform = await PlatformProcess.start({ ...env, ...admin.env });
     api = `${platform.url}/api`;
   });
 
@@ -201,8 +203,10 @@ describe.each(PROFILES)('platform (%s, through the gateway)', (_profile, env) =>
     });
   });
 
-  it('lists the routed services and their live instances', async () => {
-    const response = await call(`${api}/_platform/services`);
+  it('lists the routed services and their live instances to an admin only', async () => {
+    expect((await call(`${api}/_platform/services`)).status).toBe(401);
+    expect((await call(`${api}/_platform/services`, { token: aliceToken })).status).toBe(403);
+    const response = await call(`${api}/_platform/services`, { token: await admin.token(api) });
     expect(response.status).toBe(200);
     expect(response.body.map((s: { service: string }) => s.service)).toEqual(['catalog', 'identity', 'notifications', 'orders']);
     for (const entry of response.body) {

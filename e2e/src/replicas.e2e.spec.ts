@@ -1,4 +1,5 @@
 import { waitFor } from '@nestkit/testing';
+import { bootstrapAdmin } from './bootstrap-admin';
 import { instanceIds } from './http';
 import { PlatformProcess } from './platform-process';
 
@@ -9,16 +10,19 @@ import { PlatformProcess } from './platform-process';
  */
 describe('replicas behind the gateway (embedded registry)', () => {
   let platform: PlatformProcess;
+  let adminToken: string;
 
   beforeAll(async () => {
-    platform = await PlatformProcess.start({ REPLICAS: 'catalog=3' });
+    const admin = bootstrapAdmin();
+    platform = await PlatformProcess.start({ REPLICAS: 'catalog=3', ...admin.env });
+    adminToken = await admin.token(`${platform.url}/api`);
   });
 
   afterAll(async () => {
     expect(await platform?.stop()).toBe(0);
   });
 
-  const catalogInstances = () => instanceIds(platform.url, 'catalog');
+  const catalogInstances = () => instanceIds(platform.url, 'catalog', adminToken);
 
   async function servedBy(requests: number): Promise<Map<string, number>> {
     const counts = new Map<string, number>();

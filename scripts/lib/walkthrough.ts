@@ -12,5 +12,7 @@ Try it (needs curl and jq):
        -d '{"items":[{"productId":"p-keyboard","quantity":1}]}' | jq -r .id)
   curl -s ${url}/api/orders/$ORDER -H "authorization: Bearer $TOKEN" | jq      # PENDING, then CONFIRMED
   curl -s ${url}/api/notifications -H "authorization: Bearer $TOKEN" | jq
+  # Admins only (start with BOOTSTRAP_ADMIN_EMAIL=ada@example.com to make Ada the first admin; log in again):
+  curl -s ${url}/api/_platform/services -H "authorization: Bearer $TOKEN" | jq
 `;
 }

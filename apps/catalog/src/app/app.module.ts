@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule, verifierOptions } from '@nestkit/auth';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
@@ -27,6 +28,7 @@ export class AppModule {
         TypeOrmModule.forFeature([ProductEntity]),
         DiscoveryModule.forRoot(discoveryOptions('catalog', config)),
         MessagingModule.forRoot(messagingOptions('catalog', config)),
+        AuthModule.forRoot(verifierOptions(config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [ProductsHttpController],

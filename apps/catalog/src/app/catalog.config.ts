@@ -1,3 +1,4 @@
+import { serviceAuthConfigSchema } from '@nestkit/auth';
 import { baseConfigSchema, port } from '@nestkit/config';
 import { databaseUrl } from '@nestkit/database';
 import { discoveryConfigSchema } from '@nestkit/discovery';
@@ -8,6 +9,8 @@ import { z } from 'zod';
 export const catalogConfigSchema = baseConfigSchema.extend({
   ...discoveryConfigSchema.shape,
   ...messagingConfigSchema.shape,
+  // Production by default: callers need a service token for "catalog"; order-placed needs a signed identity.
+  ...serviceAuthConfigSchema('catalog').shape,
   PORT: port(4002),
   DATABASE_URL: databaseUrl('sqlite:.data/catalog.db'),
 });

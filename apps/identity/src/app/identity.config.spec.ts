@@ -21,7 +21,8 @@ describe('identityConfigSchema', () => {
       SIGNING_KEY_PUBLISH_LEAD_SEC: 600,
       LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: 5,
       LOGIN_MAX_ATTEMPTS_PER_IP: 50,
-      AUTH_REQUIRE_SERVICE_TOKEN: false,
+      AUTH_SERVICE_AUDIENCE: 'identity',
+      AUTH_REQUIRE_SERVICE_TOKEN: true,
     });
   });
 

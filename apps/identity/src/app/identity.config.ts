@@ -1,4 +1,4 @@
-import { callerPolicyConfigSchema, tokenClaimsConfigSchema } from '@nestkit/auth';
+import { strictCallerPolicyConfigSchema, tokenClaimsConfigSchema } from '@nestkit/auth';
 import { baseConfigSchema, port } from '@nestkit/config';
 import { Email } from '@nestkit/contracts/identity';
 import { databaseUrl } from '@nestkit/database';
@@ -13,7 +13,8 @@ export const identityConfigSchema = baseConfigSchema
   .extend({
     ...discoveryConfigSchema.shape,
     ...tokenClaimsConfigSchema.shape,
-    ...callerPolicyConfigSchema.shape,
+    // Production by default: only the gateway and other services (with a service token for "identity") get answers.
+    ...strictCallerPolicyConfigSchema('identity').shape,
     ...signingKeysConfigSchema.shape,
     ...loginThrottleConfigSchema.shape,
     ...serviceClientsConfigSchema.shape,

@@ -1,4 +1,4 @@
-import { authConfigSchema } from '@nestkit/auth';
+import { serviceAuthConfigSchema } from '@nestkit/auth';
 import { baseConfigSchema, port } from '@nestkit/config';
 import { databaseUrl } from '@nestkit/database';
 import { discoveryConfigSchema } from '@nestkit/discovery';
@@ -9,7 +9,8 @@ import { z } from 'zod';
 export const notificationsConfigSchema = baseConfigSchema.extend({
   ...discoveryConfigSchema.shape,
   ...messagingConfigSchema.shape,
-  ...authConfigSchema.shape,
+  // Production by default: callers need a service token for "notifications".
+  ...serviceAuthConfigSchema('notifications').shape,
   PORT: port(4004),
   DATABASE_URL: databaseUrl('sqlite:.data/notifications.db'),
 });

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, verifierOptions } from '@nestkit/auth';
+import { AuthModule, MessageIdentityStamper, ServiceTokenProvider, serviceTokenProviderOptions, verifierOptions } from '@nestkit/auth';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
@@ -20,6 +20,8 @@ import { SagaTimeoutSweeper } from './saga/saga-timeout.sweeper';
 @Module({})
 export class AppModule {
   static forRoot(config: OrdersConfig): DynamicModule {
+    // Built here, so a missing AUTH_CLIENT_SECRET stops the boot with a ConfigError naming it.
+    const serviceTokens = new ServiceTokenProvider(serviceTokenProviderOptions(config));
     return {
       module: AppModule,
       imports: [
@@ -33,7 +35,15 @@ export class AppModule {
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [OrdersHttpController],
-      providers: [CatalogClient, OrdersService, OrderSaga, SagaTimeoutSweeper, OutboxRelayService],
+      providers: [
+        CatalogClient,
+        OrdersService,
+        OrderSaga,
+        SagaTimeoutSweeper,
+        OutboxRelayService,
+        { provide: ServiceTokenProvider, useValue: serviceTokens },
+        { provide: MessageIdentityStamper, useValue: new MessageIdentityStamper(serviceTokens, config.AUTH_MESSAGE_AUDIENCE) },
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { authConfigSchema } from '@nestkit/auth';
+import { serviceAuthConfigSchema, serviceClientConfigSchema } from '@nestkit/auth';
 import { baseConfigSchema, port } from '@nestkit/config';
 import { databaseUrl } from '@nestkit/database';
 import { discoveryConfigSchema } from '@nestkit/discovery';
@@ -11,7 +11,11 @@ import { sagaConfigSchema } from './saga/saga.config';
 export const ordersConfigSchema = baseConfigSchema.extend({
   ...discoveryConfigSchema.shape,
   ...messagingConfigSchema.shape,
-  ...authConfigSchema.shape,
+  // Production by default: callers need a service token for "orders"; orders gets its own from identity
+  // (AUTH_CLIENT_SECRET, required) for catalog and for signing its messages.
+  ...serviceAuthConfigSchema('orders').shape,
+  ...serviceClientConfigSchema.shape,
+  AUTH_CLIENT_ID: z.string().min(1).default('orders'),
   ...resilienceConfigSchema.shape,
   ...sagaConfigSchema.shape,
   PORT: port(4003),

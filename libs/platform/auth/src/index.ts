@@ -6,8 +6,10 @@ export {
   callerPolicyConfigSchema,
   callerPolicyOptions,
   type ServiceClientConfig,
+  serviceAuthConfigSchema,
   serviceClientConfigSchema,
   serviceTokenProviderOptions,
+  strictCallerPolicyConfigSchema,
   tokenClaimsConfigSchema,
   verifierOptions,
 } from './lib/auth.config';
@@ -29,6 +31,8 @@ export {
   Public,
   Roles,
   ServiceOnly,
+  UserToken,
+  userTokenOf,
 } from './lib/nest/auth.decorators';
 export { AuthGuard } from './lib/nest/auth.guard';
 export { type AuthModuleAsyncOptions, type AuthModuleOptions, AuthModule, type CallerPolicyOptions } from './lib/nest/auth.module';

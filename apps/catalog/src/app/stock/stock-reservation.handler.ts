@@ -1,7 +1,21 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { MESSAGE_IDENTITY_VERIFIER, type MessageIdentityVerifier } from '@nestkit/auth';
 import { StockRejected, StockReserved } from '@nestkit/contracts/catalog';
 import { OrderPlaced, type OrderPlacedPayload } from '@nestkit/contracts/orders';
-import { causedBy, createEnvelope, type Envelope, Inbox, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox, SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
+import { UnauthenticatedError } from '@nestkit/errors';
+import {
+  causedBy,
+  createEnvelope,
+  type Envelope,
+  Inbox,
+  InvalidMessageError,
+  MESSAGING_OPTIONS,
+  type MessagingModuleOptions,
+  Outbox,
+  SUBSCRIBER,
+  type Subscriber,
+  type Subscription,
+} from '@nestkit/messaging';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { ProductEntity } from '../products/product.entity';
 import { stockDemand } from './stock-demand';
@@ -29,6 +43,8 @@ function shortage(wanted: Map<string, number>, products: Map<string, ProductEnti
  * them, in one transaction with the reservation record, the answer (`catalog.stock-reserved` or
  * `catalog.stock-rejected`) in the outbox and the message id in the inbox, so a redelivered order is never
  * reserved twice. An order orders already cancelled (a tombstone left by the StockReleaseHandler) is refused.
+ * With AUTH_VERIFY_MESSAGE_IDENTITY on (the default), only an order-placed signed for the order's own user
+ * is reserved; one with a missing or forged identity is dead-lettered at once, never retried.
  */
 @Injectable()
 export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
@@ -39,6 +55,7 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: DataSource,
     @Inject(SUBSCRIBER) private readonly subscriber: Subscriber,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingModuleOptions,
+    @Optional() @Inject(MESSAGE_IDENTITY_VERIFIER) private readonly identities?: MessageIdentityVerifier | null,
   ) {}
 
   onModuleInit(): void {
@@ -50,6 +67,7 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
   }
 
   async handle(order: OrderPlacedPayload, envelope: Envelope<OrderPlacedPayload>): Promise<void> {
+    await this.verifySender(order, envelope);
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       const options = { producer: this.messaging.service, key: order.orderId, ...causedBy(envelope) };
       const reject = async (reason: string) => {
@@ -84,6 +102,19 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
         .where('id = :id AND stock >= :quantity', { id: productId, quantity })
         .execute();
       if (result.affected !== 1) throw new Error(`stock of ${productId} changed during reservation; will retry`);
+    }
+  }
+
+  /** Refuses (for good: InvalidMessageError) an order-placed whose signed identity is missing, invalid, or another user's. */
+  private async verifySender(order: OrderPlacedPayload, envelope: Envelope<OrderPlacedPayload>): Promise<void> {
+    if (!this.identities) return;
+    try {
+      const principal = await this.identities.verify(envelope);
+      if (principal.subject !== order.userId) throw new UnauthenticatedError(`signed for user "${principal.subject}", but the order is user "${order.userId}"'s`);
+    } catch (error) {
+      // An identity outage (JWKS unreachable) is not the message's fault: it stays retryable.
+      if (error instanceof UnauthenticatedError) throw new InvalidMessageError(`order-placed ${envelope.id} refused: ${error.message}`);
+      throw error;
     }
   }
 

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ADMIN_ROLE, Roles } from '@nestkit/auth';
 import { INSTANCER, type Instancer, type ServiceInstance } from '@nestkit/discovery';
 import { DEFAULT_ROUTES } from '../routing/route-table';
 
@@ -10,8 +11,10 @@ export interface ServiceView {
 
 /**
  * `GET /api/_platform/services`: every service the gateway routes to and its live instances, from the
- * gateway's own discovery cache. It becomes admin-only when the identity issue adds roles at the edge.
+ * gateway's own discovery cache. Admins only (401 without a valid token, 403 without the admin role):
+ * instance addresses are a map of the internal network.
  */
+@Roles(ADMIN_ROLE)
 @Controller('api/_platform')
 export class PlatformHttpController {
   constructor(@Inject(INSTANCER) private readonly instancer: Instancer) {}

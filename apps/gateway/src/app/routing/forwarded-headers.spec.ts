@@ -15,6 +15,12 @@ describe(upstreamRequestHeaders.name, () => {
     });
   });
 
+  it("drops a client's x-service-authorization: only the gateway speaks for itself to services", () => {
+    const sut = upstreamRequestHeaders({ authorization: 'Bearer user', 'x-service-authorization': 'Bearer forged' }, { ip: '10.0.0.1', protocol: 'http' });
+    expect(sut).not.toHaveProperty('x-service-authorization');
+    expect(sut['authorization']).toBe('Bearer user');
+  });
+
   it('appends to an existing x-forwarded-for chain', () => {
     const sut = upstreamRequestHeaders({ 'x-forwarded-for': '1.2.3.4' }, { ip: '10.0.0.1', protocol: 'https' });
     expect(sut['x-forwarded-for']).toBe('1.2.3.4, 10.0.0.1');

@@ -1,4 +1,7 @@
-/** Request headers the gateway passes upstream; everything else (cookies, hop-by-hop) stays at the edge. */
+/**
+ * Request headers the gateway passes upstream; everything else (cookies, hop-by-hop) stays at the edge.
+ * Never `x-service-authorization`: the gateway sends its own, and a client's would let it speak as a service.
+ */
 const FORWARDED_REQUEST_HEADERS = [
   'accept',
   'accept-language',

@@ -8,22 +8,40 @@ export interface Route {
   upstreamPrefix: string;
   /** Hedge idempotent reads (GET, HEAD): a second attempt on another instance after the upstream's p95. */
   hedge?: boolean;
+  /**
+   * Requests that need no user token at the edge, as `"<METHOD> <path below the prefix>"` with `*` for
+   * one segment (see `isPublicRequest`). Every other request must carry a valid user access token, or
+   * the gateway answers 401 without calling the service.
+   */
+  public?: readonly string[];
 }
 
 /** A matched route and the path (with query string) to request upstream. */
 export interface RouteMatch {
   route: Route;
   upstreamPath: string;
+  /** The request path below the route prefix, without query string (`/login` for `/api/identity/login`). */
+  localPath: string;
 }
 
 /**
- * The static routing table of the walking skeleton. The gateway issue makes it configurable
- * (per-route auth, rate limits, timeouts); matching stays here. Hedging is opt-in per route
- * (`hedge: true`): it trades up to one extra upstream call per slow read for a lower tail latency.
+ * The static routing table. Matching stays here; hedging is opt-in per route (`hedge: true`): it trades
+ * up to one extra upstream call per slow read for a lower tail latency.
+ *
+ * Edge authentication is decided per route: only the entries under `public` pass without a user token:
+ * registering, logging in, refreshing and logging out (their credentials are in the body), the token
+ * endpoint (client credentials), the JWKS, and reading the catalogue. Everything else (orders,
+ * notifications, identity's admin API, catalogue writes) needs a valid user token. The services
+ * verify every token again and decide roles (403) and ownership (404) themselves.
  */
 export const DEFAULT_ROUTES: readonly Route[] = [
-  { prefix: '/api/identity', service: 'identity', upstreamPrefix: '' },
-  { prefix: '/api/catalog', service: 'catalog', upstreamPrefix: '' },
+  {
+    prefix: '/api/identity',
+    service: 'identity',
+    upstreamPrefix: '',
+    public: ['POST /register', 'POST /login', 'POST /refresh', 'POST /logout', 'POST /oauth/token', 'GET /.well-known/jwks.json'],
+  },
+  { prefix: '/api/catalog', service: 'catalog', upstreamPrefix: '', public: ['GET /products', 'GET /products/*'] },
   { prefix: '/api/orders', service: 'orders', upstreamPrefix: '/orders' },
   { prefix: '/api/notifications', service: 'notifications', upstreamPrefix: '/notifications' },
 ];
@@ -55,5 +73,5 @@ export function matchRoute(routes: readonly Route[], url: string): RouteMatch | 
   if (!best) return undefined;
   const rest = path.slice(best.prefix.length);
   const upstreamPath = `${best.upstreamPrefix}${rest}` || '/';
-  return { route: best, upstreamPath: `${upstreamPath}${query}` };
+  return { route: best, upstreamPath: `${upstreamPath}${query}`, localPath: rest || '/' };
 }

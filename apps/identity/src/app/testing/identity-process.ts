@@ -15,6 +15,9 @@ export const TEST_ENV = {
   AUTH_ISSUER: 'test-issuer',
   AUTH_AUDIENCE: 'test-audience',
   SIGNING_KEY_SECRET: 'test-only-signing-key-secret-0123456789',
+  // These specs call identity as the gateway would, after its checks; the strict default (a service token
+  // on every call) is proven by the token endpoint's spec and, through the gateway, by the e2e suite.
+  AUTH_REQUIRE_SERVICE_TOKEN: 'false',
 };
 
 /** A data directory for one test file: identity's SQLite database lives there across restarts. */

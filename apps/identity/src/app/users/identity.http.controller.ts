@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { Anonymous, Public } from '@nestkit/auth';
 import { CONFIG } from '@nestkit/config';
 import { LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, type TokenResponse } from '@nestkit/contracts/identity';
@@ -6,7 +6,6 @@ import { ZodValidationPipe } from '@nestkit/errors';
 import type { IdentityConfig } from '../identity.config';
 import { SigningKeys } from '../keys/signing-keys';
 import { clientIp } from '../login/client-ip';
-import { LoginThrottledFilter } from '../login/login-throttled.filter';
 import { SessionsService } from './sessions.service';
 import { UsersService } from './users.service';
 
@@ -17,7 +16,6 @@ interface ClientRequest {
 
 /** Register, log in, refresh, log out, and publish the keys that verify tokens. */
 @Controller()
-@UseFilters(LoginThrottledFilter)
 export class IdentityHttpController {
   constructor(
     private readonly users: UsersService,

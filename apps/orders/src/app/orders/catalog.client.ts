@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_AUTHORIZATION_HEADER, ServiceTokenProvider } from '@nestkit/auth';
 import { CONFIG } from '@nestkit/config';
 import { Product } from '@nestkit/contracts/catalog';
 import { INSTANCER, type Instancer } from '@nestkit/discovery';
@@ -9,13 +10,23 @@ import type { OrdersConfig } from '../orders.config';
 
 const ProductList = z.array(Product);
 
-/** Reads products from the catalog service over HTTP, through discovery, with a time budget. */
+const CATALOG = 'catalog';
+
+/**
+ * Reads products from the catalog service over HTTP, through discovery, with a time budget, as orders
+ * itself: its own service token for catalog in `x-service-authorization` (the product list is public to
+ * users, so no user token goes along).
+ */
 @Injectable()
 export class CatalogClient {
   private readonly http: HttpClient;
 
-  constructor(@Inject(INSTANCER) instancer: Instancer, @Inject(CONFIG) config: OrdersConfig) {
-    this.http = resilientHttpClient({ service: 'catalog', instancer, timeoutMs: config.CATALOG_TIMEOUT_MS, config });
+  constructor(
+    @Inject(INSTANCER) instancer: Instancer,
+    @Inject(CONFIG) config: OrdersConfig,
+    private readonly tokens: ServiceTokenProvider,
+  ) {
+    this.http = resilientHttpClient({ service: CATALOG, instancer, timeoutMs: config.CATALOG_TIMEOUT_MS, config });
   }
 
   /** The products with the given ids that exist; unknown ids are simply absent from the result. */
@@ -23,7 +34,7 @@ export class CatalogClient {
     const response = await this.http.request({
       method: 'GET',
       path: `/products?ids=${ids.map(encodeURIComponent).join(',')}`,
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', [SERVICE_AUTHORIZATION_HEADER]: await this.tokens.authorizationHeader(CATALOG) },
     });
     if (response.status !== 200) {
       throw new UnavailableError(`catalog answered ${response.status} to a product lookup`, 'orders.catalog-unavailable');

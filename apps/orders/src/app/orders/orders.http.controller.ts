@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CurrentPrincipal, type Principal } from '@nestkit/auth';
+import { CurrentPrincipal, type Principal, UserToken } from '@nestkit/auth';
 import { type Order, PlaceOrderRequest } from '@nestkit/contracts/orders';
 import { ZodValidationPipe } from '@nestkit/errors';
 import { OrdersService } from './orders.service';
@@ -13,9 +13,10 @@ export class OrdersHttpController {
   @HttpCode(202)
   async place(
     @CurrentPrincipal() principal: Principal,
+    @UserToken() userToken: string,
     @Body(new ZodValidationPipe(PlaceOrderRequest)) body: PlaceOrderRequest,
   ): Promise<Pick<Order, 'id' | 'status'>> {
-    const order = await this.orders.place(principal, body);
+    const order = await this.orders.place(principal, body, userToken);
     return { id: order.id, status: order.status };
   }
 

@@ -1,5 +1,6 @@
 import { inMemoryDataSource } from '@nestkit/database/testing';
-import type { Principal } from '@nestkit/auth';
+import { MessageIdentityStamper, MessageIdentityVerifier, type Principal } from '@nestkit/auth';
+import { FakeServiceTokenProvider, TestTokens } from '@nestkit/auth/testing';
 import type { Product } from '@nestkit/contracts/catalog';
 import type { PlaceOrderRequest } from '@nestkit/contracts/orders';
 import { NotFoundError, UnavailableError, ValidationError } from '@nestkit/errors';
@@ -66,6 +67,21 @@ describe(OrdersService.name, () => {
         expect.objectContaining({ id: placed.id, userId: 'u-alice', status: 'PENDING', reason: null, items: placed.items, version: 1 }),
       ]);
       expect(catalog.lookups).toEqual([['p-keyboard', 'p-mouse']]);
+    });
+
+    it("signs the order-placed event as orders acting for the caller, without the caller's own token in it", async () => {
+      const issuer = await TestTokens.create();
+      const tokens = new FakeServiceTokenProvider(issuer, 'orders');
+      const signing = new OrdersService(dataSource, dataSource.getRepository(OrderEntity), catalog as unknown as CatalogClient, { service: 'orders' }, new MessageIdentityStamper(tokens));
+      const userToken = await issuer.sign({ subject: 'u-alice', roles: ['user'] });
+
+      await signing.place(alice, request('p-mouse'), userToken);
+
+      const [row] = await outboxRows();
+      const identities = new MessageIdentityVerifier({ verifier: issuer.serviceVerifier('nestkit-messaging') });
+      await expect(identities.verify(JSON.parse(row.envelope) as Envelope)).resolves.toMatchObject({ subject: 'u-alice', actor: { subject: 'orders' } });
+      expect(row.envelope).not.toContain(userToken);
+      expect(tokens.requests).toEqual([{ audience: 'nestkit-messaging', userToken }]);
     });
 
     it('enqueues exactly one orders.order-placed event keyed by the order id', async () => {

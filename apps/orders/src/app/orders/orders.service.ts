@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { assertOwner, type Principal } from '@nestkit/auth';
+import { assertOwner, MessageIdentityStamper, type Principal } from '@nestkit/auth';
 import { type Order, OrderPlaced, type PlaceOrderRequest } from '@nestkit/contracts/orders';
 import { inTransaction } from '@nestkit/database';
 import { type FieldIssue, NotFoundError, ValidationError } from '@nestkit/errors';
@@ -34,7 +34,9 @@ function duplicateLines(request: PlaceOrderRequest): FieldIssue[] {
 
 /**
  * Places orders and shows them to their owners. Placing stores the PENDING order and its
- * `orders.order-placed` event in one transaction (outbox); catalog's answer completes the saga.
+ * `orders.order-placed` event in one transaction (outbox); catalog's answer completes the saga. The event
+ * carries orders' signed identity acting for the user (an on-behalf-of token from identity), which catalog
+ * verifies; the user's own access token never goes into the message.
  */
 @Injectable()
 export class OrdersService {
@@ -43,9 +45,11 @@ export class OrdersService {
     @InjectRepository(OrderEntity) private readonly orders: Repository<OrderEntity>,
     private readonly catalog: CatalogClient,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingModuleOptions,
+    private readonly stamper?: MessageIdentityStamper,
   ) {}
 
-  async place(principal: Principal, request: PlaceOrderRequest): Promise<Order> {
+  /** `userToken` is the caller's access token, exchanged for the identity the order-placed event is signed with. */
+  async place(principal: Principal, request: PlaceOrderRequest, userToken?: string): Promise<Order> {
     await this.assertPlaceable(request);
     const order: OrderEntity = Object.assign(new OrderEntity(), {
       id: randomUUID(),
@@ -57,11 +61,13 @@ export class OrdersService {
     // Set here rather than by the column defaults, which SQLite keeps to the second only.
     order.createdAt = order.updatedAt = new Date();
     const trace = TraceContextStore.current();
-    const event = createEnvelope(
+    const unsigned = createEnvelope(
       OrderPlaced,
       { orderId: order.id, userId: order.userId, items: order.items },
       { producer: this.messaging.service, key: order.id, ...(trace ? { traceparent: formatTraceparent(trace) } : {}) },
     );
+    // Before the transaction: getting the identity may call identity, and no remote call holds a database transaction open.
+    const event = this.stamper && userToken ? await this.stamper.stamp(unsigned, { onBehalfOf: userToken }) : unsigned;
     // Kept with the order so that a later cancel by the saga timeout joins the same message flow.
     order.correlationId = event.correlationId;
     const saved = await inTransaction(this.dataSource, async (manager) => {

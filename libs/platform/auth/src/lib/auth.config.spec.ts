@@ -1,5 +1,5 @@
 import { ConfigError } from '@nestkit/config';
-import { authConfigSchema, serviceClientConfigSchema, serviceTokenProviderOptions, verifierOptions } from './auth.config';
+import { authConfigSchema, serviceAuthConfigSchema, serviceClientConfigSchema, serviceTokenProviderOptions, verifierOptions } from './auth.config';
 
 describe(verifierOptions.name, () => {
   it('keeps the walking-skeleton behaviour by default: no service tokens, messages unchecked', () => {
@@ -17,6 +17,16 @@ describe(verifierOptions.name, () => {
     const config = authConfigSchema.parse({ AUTH_SERVICE_AUDIENCE: 'orders', AUTH_REQUIRE_SERVICE_TOKEN: 'true', AUTH_VERIFY_MESSAGE_IDENTITY: 'yes' });
 
     expect(verifierOptions(config)).toMatchObject({ serviceAudience: 'orders', requireServiceToken: true, verifyMessages: true });
+  });
+
+  it('defaults to the production caller policy for a service built on serviceAuthConfigSchema', () => {
+    expect(verifierOptions(serviceAuthConfigSchema('orders').parse({}))).toMatchObject({ serviceAudience: 'orders', requireServiceToken: true, verifyMessages: true });
+  });
+
+  it('still lets a deployment relax the strict defaults key by key', () => {
+    const config = serviceAuthConfigSchema('orders').parse({ AUTH_REQUIRE_SERVICE_TOKEN: 'false', AUTH_VERIFY_MESSAGE_IDENTITY: 'false' });
+
+    expect(verifierOptions(config)).toMatchObject({ serviceAudience: 'orders', requireServiceToken: false, verifyMessages: false });
   });
 
   it('names AUTH_SERVICE_AUDIENCE when service tokens are required without it', () => {

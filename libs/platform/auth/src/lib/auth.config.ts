@@ -25,12 +25,33 @@ export const callerPolicyConfigSchema = z.object({
   AUTH_MESSAGE_AUDIENCE: z.string().min(1).default(DEFAULT_MESSAGE_AUDIENCE),
 });
 
+/**
+ * {@link callerPolicyConfigSchema} with the production defaults for the service named `service`: service
+ * tokens for audience `service` required from every caller, message identities verified. A deployment can
+ * still relax a key (e.g. `AUTH_REQUIRE_SERVICE_TOKEN=false` while callers are switched over).
+ */
+export function strictCallerPolicyConfigSchema(service: string) {
+  return callerPolicyConfigSchema.extend({
+    AUTH_SERVICE_AUDIENCE: z.string().min(1).default(service),
+    AUTH_REQUIRE_SERVICE_TOKEN: flag(true),
+    AUTH_VERIFY_MESSAGE_IDENTITY: flag(true),
+  });
+}
+
 /** The config keys of a service that verifies access tokens: extend its schema with this `shape`. */
 export const authConfigSchema = tokenClaimsConfigSchema.extend({
   /** Where the identity service publishes its signing keys. Never taken from a token. */
   AUTH_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   ...callerPolicyConfigSchema.shape,
 });
+
+/**
+ * {@link authConfigSchema} with the production caller policy as default ({@link strictCallerPolicyConfigSchema}):
+ * what a service behind the gateway extends its schema with, `...serviceAuthConfigSchema('orders').shape`.
+ */
+export function serviceAuthConfigSchema(service: string) {
+  return authConfigSchema.extend(strictCallerPolicyConfigSchema(service).shape);
+}
 
 /** The parsed {@link authConfigSchema} keys. */
 export type AuthConfig = z.infer<typeof authConfigSchema>;

@@ -5,6 +5,7 @@ export type ErrorKind =
   | 'conflict'
   | 'unauthenticated'
   | 'forbidden'
+  | 'rate-limited'
   | 'unavailable'
   | 'timeout'
   | 'internal';
@@ -52,9 +53,12 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
-/** True when the error is a business outcome (bad input, missing or conflicting resource), not a fault. */
+/**
+ * True when the error is a business outcome (bad input, missing or conflicting resource, refused
+ * credentials, a rate limit), not a fault: it never trips a circuit breaker nor triggers an immediate retry.
+ */
 export function isBusinessError(error: unknown): boolean {
-  return isAppError(error) && ['validation', 'not-found', 'conflict', 'unauthenticated', 'forbidden'].includes(error.kind);
+  return isAppError(error) && ['validation', 'not-found', 'conflict', 'unauthenticated', 'forbidden', 'rate-limited'].includes(error.kind);
 }
 
 /** True when repeating the call may succeed. Unknown errors are treated as faults and retryable. */

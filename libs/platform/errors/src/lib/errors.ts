@@ -48,3 +48,17 @@ export class TimeoutError extends AppError {
     super(message, { code, kind: 'timeout', cause });
   }
 }
+
+/**
+ * Too many requests from this caller: maps to 429 with a `Retry-After` header. Not a fault (no breaker
+ * trips on it, no immediate retry), but `retryable`: the same call succeeds once `retryAfterSec` passed.
+ */
+export class RateLimitedError extends AppError {
+  /** Whole seconds until the caller may try again (at least 1). */
+  readonly retryAfterSec: number;
+
+  constructor(message: string, retryAfterSec: number, code = 'rate-limited') {
+    super(message, { code, kind: 'rate-limited', retryable: true });
+    this.retryAfterSec = Math.max(1, Math.ceil(retryAfterSec));
+  }
+}

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, BadRequestException, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, TimeoutError, UnavailableError } from './errors';
+import { isBusinessError, isRetryable } from './app-error';
+import { ConflictError, NotFoundError, RateLimitedError, TimeoutError, UnavailableError } from './errors';
 import { ProblemDetailsFilter, problemFor } from './problem-details.filter';
 import { validationErrorFrom } from './zod-issues';
 
@@ -29,6 +30,12 @@ describe(problemFor.name, () => {
     expect(sut).toMatchObject({ status: 400, code: 'malformed-request' });
   });
 
+  it('maps a rate limit to 429 with retryAfterSec, as a retryable business outcome, not a fault', () => {
+    const error = new RateLimitedError('too many login attempts; retry in 90 s', 89.2, 'identity.login-throttled');
+    expect(problemFor(error)).toMatchObject({ status: 429, title: 'Too Many Requests', code: 'identity.login-throttled', retryAfterSec: 90 });
+    expect([isBusinessError(error), isRetryable(error)]).toEqual([true, true]);
+  });
+
   it('hides the message of unexpected errors', () => {
     const sut = problemFor(new Error('password=hunter2 leaked in a stack'));
     expect(sut).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred.' });
@@ -36,8 +43,11 @@ describe(problemFor.name, () => {
 });
 
 describe(ProblemDetailsFilter.name, () => {
+  let headers: unknown[][] = [];
+
   function handle(error: unknown) {
     const reply = { status: vi.fn().mockReturnThis(), header: vi.fn().mockReturnThis(), send: vi.fn() };
+    headers = reply.header.mock.calls;
     const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ url: '/x' }) }) } as unknown as ArgumentsHost;
     const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const error_ = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
@@ -65,5 +75,15 @@ describe(ProblemDetailsFilter.name, () => {
   it('logs nothing for a client error', () => {
     const sut = handle(new NotFoundError('order 1 does not exist'));
     expect([sut.status, sut.warn, sut.error]).toEqual([404, [], []]);
+    expect(headers).toEqual([['content-type', 'application/problem+json']]);
+  });
+
+  it('answers a rate limit with 429 and a Retry-After header, logging nothing', () => {
+    const sut = handle(new RateLimitedError('slow down', 30));
+    expect([sut.status, sut.warn, sut.error]).toEqual([429, [], []]);
+    expect(headers).toEqual([
+      ['content-type', 'application/problem+json'],
+      ['retry-after', '30'],
+    ]);
   });
 });

@@ -49,7 +49,7 @@ export function problemFor(exception: unknown): ProblemDetails {
  * logged: unexpected faults at error level with their stack; a known, retryable outage (an `AppError`
  * of kind unavailable or timeout: circuit open, bulkhead full, upstream timeout) at warn level with its
  * code and message only, since under overload a stack per shed request costs the CPU the service lacks.
- * Register it globally in each app's bootstrap.
+ * A `RateLimitedError` also gets a `Retry-After` header. Register it globally in each app's bootstrap.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -66,6 +66,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else if (body.status >= 500) {
       this.logger.error({ err: exception, code: body.code }, `request failed with ${body.status}`);
     }
-    reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE);
+    // RFC 9110 §10.2.3: tells a rate-limited client (and any proxy) when to come back.
+    if (body.retryAfterSec !== undefined) reply.header('retry-after', String(body.retryAfterSec));
+    reply.send(body);
   }
 }

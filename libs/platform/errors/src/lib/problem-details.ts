@@ -1,4 +1,5 @@
 import { type AppError, type ErrorKind, type FieldIssue, isAppError } from './app-error';
+import { RateLimitedError } from './errors';
 
 /** RFC 9457 problem details, with the platform's `code` and field `errors` as extensions. */
 export interface ProblemDetails {
@@ -10,6 +11,8 @@ export interface ProblemDetails {
   code: string;
   errors?: FieldIssue[];
   traceId?: string;
+  /** Seconds until a rate-limited caller may retry; also sent as the `Retry-After` header. */
+  retryAfterSec?: number;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -20,6 +23,7 @@ const statusByKind: Record<ErrorKind, number> = {
   conflict: 409,
   unauthenticated: 401,
   forbidden: 403,
+  'rate-limited': 429,
   unavailable: 503,
   timeout: 504,
   internal: 500,
@@ -66,7 +70,8 @@ export function toProblem(error: unknown): ProblemDetails {
   if (isAppError(error)) {
     const status = statusOf(error);
     const detail = status >= 500 && error.kind === 'internal' ? 'An unexpected error occurred.' : error.message;
-    return problem(status, error.code, detail, error.issues);
+    const body = problem(status, error.code, detail, error.issues);
+    return error instanceof RateLimitedError ? { ...body, retryAfterSec: error.retryAfterSec } : body;
   }
   return problem(500, 'internal', 'An unexpected error occurred.');
 }

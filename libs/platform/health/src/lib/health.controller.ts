@@ -1,14 +1,16 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { Public } from '@nestkit/auth';
+import { Anonymous } from '@nestkit/auth';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { LifecycleState } from './lifecycle.state';
 import { READINESS_INDICATORS } from './health.tokens';
 import type { ReadinessIndicator } from './readiness-indicator';
 import { withTimeout } from './with-timeout';
 
-
-/** `/health/live` (the process runs) and `/health/ready` (every dependency answers, not draining). */
-@Public()
+/**
+ * `/health/live` (the process runs) and `/health/ready` (every dependency answers, not draining). Open to
+ * probes with no credentials at all (`@Anonymous()`), even where every other route demands a service token.
+ */
+@Anonymous()
 @Controller('health')
 export class HealthController {
   constructor(

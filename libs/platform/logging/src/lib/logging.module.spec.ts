@@ -13,6 +13,15 @@ class ThingsController {
   @Get()
   list(): { traceId?: string } {
     this.logger.log({ password: 'hunter2' }, 'listing things');
+    this.logger.log(
+      {
+        grant: { client_secret: 'cs-1', subject_token: 'st-1', access_token: 'at-1' },
+        SERVICE_CLIENTS: [{ id: 'orders', secretHash: '$argon2id$hash-1' }],
+        provider: { clientSecret: 'cs-2' },
+        secretHash: '$argon2id$hash-2',
+      },
+      'issuing a token',
+    );
     return { traceId: TraceContextStore.current()?.traceId };
   }
 }
@@ -42,7 +51,11 @@ describe(LoggingModule.name, () => {
   it('stamps the incoming trace on the request line and on lines logged while handling it', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const response = await fetch(`${await app.getUrl()}/things`, {
-      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, authorization: 'Bearer secret-token' },
+      headers: {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        authorization: 'Bearer secret-token',
+        'x-service-authorization': 'Bearer service-secret-token',
+      },
     });
     expect(await response.json()).toEqual({ traceId });
 
@@ -52,5 +65,18 @@ describe(LoggingModule.name, () => {
     expect(request).toMatchObject({ service: 'things', trace_id: traceId, res: { statusCode: 200 } });
     expect(JSON.stringify(lines)).not.toContain('secret-token');
     expect(JSON.stringify(lines)).not.toContain('hunter2');
+  });
+
+  it("redacts the calling service's token header, client secrets, token-exchange subjects and secret hashes", () => {
+    const request = lines.find((l) => l['msg'] === 'request completed') as { req: { headers: Record<string, string> } };
+    const issuing = lines.find((l) => l['msg'] === 'issuing a token');
+    expect(request.req.headers).toMatchObject({ authorization: '[redacted]', 'x-service-authorization': '[redacted]' });
+    expect(issuing).toMatchObject({
+      grant: { client_secret: '[redacted]', subject_token: '[redacted]', access_token: '[redacted]' },
+      SERVICE_CLIENTS: [{ id: 'orders', secretHash: '[redacted]' }],
+      provider: { clientSecret: '[redacted]' },
+      secretHash: '[redacted]',
+    });
+    for (const secret of ['service-secret-token', 'cs-1', 'cs-2', 'st-1', 'at-1', 'hash-1', 'hash-2']) expect(JSON.stringify(lines)).not.toContain(secret);
   });
 });

@@ -61,6 +61,20 @@ describe(MessageIdentityVerifier.name, () => {
     await expect(sut.verify(tampered)).rejects.toMatchObject({ message: 'message identity: signature invalid' });
   });
 
+  it('accepts the signing service as producer, for itself or acting for a user, and refuses another', async () => {
+    const userToken = await issuer.sign({ subject: 'user-7', roles: ['user'] });
+    const own = await stamper.stamp({ ...envelope(), producer: 'orders' });
+    const forUser = await stamper.stamp({ ...envelope(), producer: 'orders' }, { onBehalfOf: userToken });
+    const impostor = await stamper.stamp({ ...envelope(), producer: 'catalog' }, { onBehalfOf: userToken });
+
+    await expect(sut.verify(own)).resolves.toMatchObject({ subject: 'orders' });
+    await expect(sut.verify(forUser)).resolves.toMatchObject({ subject: 'user-7', actor: { subject: 'orders' } });
+    await expect(sut.verify(impostor)).rejects.toMatchObject({
+      code: 'invalid-message-identity',
+      message: 'message identity: signed by "orders", but the envelope names producer "catalog"',
+    });
+  });
+
   it('refuses an occurredAt that is not an instant', async () => {
     const stamped = await stamper.stamp({ ...envelope(), occurredAt: 'yesterday' });
 

@@ -14,6 +14,8 @@ export interface MessageIdentity {
 export interface IdentifiedMessage {
   /** ISO-8601 instant the producer created the message; the identity is judged as of then. */
   readonly occurredAt: string;
+  /** The service that says it produced the message; when present, it must be the one that signed it. */
+  readonly producer?: string;
   readonly identity?: MessageIdentity;
 }
 

@@ -37,19 +37,29 @@ export class MessageIdentityVerifier {
     this.toleranceMs = (options.clockToleranceSec ?? 5) * 1_000;
   }
 
-  /** Throws 401 (`missing-message-identity`, `invalid-message-identity` or the token's `invalid-token`). */
+  /**
+   * Throws 401 (`missing-message-identity`, or `invalid-message-identity` for a bad token, a bad
+   * `occurredAt`, or a `producer` that is not the service that signed). A key-source outage stays a 503.
+   */
   async verify(message: IdentifiedMessage): Promise<Principal> {
     const token = message.identity?.token;
     if (typeof token !== 'string' || token.length === 0) {
       throw new UnauthenticatedError('message carries no identity', 'missing-message-identity');
     }
     const at = this.producedAt(message.occurredAt);
+    let principal: Principal;
     try {
-      return await this.options.verifier.verify(token, { at });
+      principal = await this.options.verifier.verify(token, { at });
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw refused(error.message);
       throw error;
     }
+    // A service may publish for a user, never as another service.
+    const signer = principal.actor?.subject ?? principal.subject;
+    if (typeof message.producer === 'string' && message.producer !== signer) {
+      throw refused(`signed by "${signer}", but the envelope names producer "${message.producer}"`);
+    }
+    return principal;
   }
 
   private producedAt(occurredAt: string): Date {

@@ -1,5 +1,6 @@
 import { createParamDecorator, type CustomDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { UnauthenticatedError } from '@nestkit/errors';
+import { bearerToken } from '../authorization/bearer-token';
 import type { Principal } from '../principal';
 import { messagePrincipalOf } from './message-principals';
 
@@ -64,4 +65,21 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
 /** Injects the calling service's principal (from `x-service-authorization`), or undefined when none was presented. */
 export const CallerService = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal | undefined => context.switchToHttp().getRequest<AuthenticatedRequest>().caller,
+);
+
+/** Reads the end user's access token the guard verified; throws 401 when the request carries none. */
+export function userTokenOf(request: AuthenticatedRequest): string {
+  if (request.principal?.kind !== 'user' || request.headers['authorization'] === undefined) {
+    throw new UnauthenticatedError("this route needs the end user's access token", 'missing-token');
+  }
+  return bearerToken(request.headers['authorization']);
+}
+
+/**
+ * Injects the end user's access token exactly as this request presented it (and the guard verified it),
+ * for exchanging it into an on-behalf-of token: `MessageIdentityStamper.stamp(envelope, { onBehalfOf })`.
+ * Pass it on; never log or store it.
+ */
+export const UserToken = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
+  userTokenOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
 );

@@ -1,3 +1,5 @@
+import type { FetchImplementation } from 'jose';
+
 /** Asymmetric JWS algorithms the verifier may accept. Symmetric (HS*) and `none` are not representable. */
 export type VerificationAlgorithm = 'EdDSA' | 'Ed25519' | 'ES256' | 'ES384' | 'ES512' | 'PS256' | 'PS384' | 'PS512' | 'RS256' | 'RS384' | 'RS512';
 
@@ -27,6 +29,11 @@ export interface JwksUrlVerifierOptions extends JwtVerifierOptions {
   cacheMaxAgeMs?: number;
   /** Minimum gap between refetches triggered by an unknown `kid`; default 30 seconds. */
   cooldownMs?: number;
+  /**
+   * How the key set is fetched; default the global `fetch`. A gateway passes one that sends the request
+   * through discovery to a live identity instance; only `jwksUrl`'s path and query are then used.
+   */
+  fetch?: FetchImplementation;
 }
 
 export const DEFAULT_ALGORITHMS: VerificationAlgorithm[] = ['EdDSA', 'ES256'];

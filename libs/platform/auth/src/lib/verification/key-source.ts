@@ -1,5 +1,5 @@
 import { UnavailableError } from '@nestkit/errors';
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { DEFAULT_JWKS_TIMEOUT_MS, type JwksUrlVerifierOptions } from './jwt-verifier.options';
 
 /** Error code raised when the key source cannot be reached; maps to 503, never 401/403. */
@@ -27,6 +27,7 @@ export function remoteKeySource(options: JwksUrlVerifierOptions): JWTVerifyGetKe
     timeoutDuration: options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS,
     ...(options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAge: options.cacheMaxAgeMs }),
     ...(options.cooldownMs === undefined ? {} : { cooldownDuration: options.cooldownMs }),
+    ...(options.fetch === undefined ? {} : { [customFetch]: options.fetch }),
   });
   return async (header, token) => {
     try {

@@ -112,6 +112,22 @@ describe(`${JwtTokenVerifier.name}.fromJwksUrl`, () => {
     expect(server.fetches).toBe(0);
   });
 
+  it('fetches through the configured fetch (e.g. one that goes through discovery) instead of resolving the host', async () => {
+    const asked: { url: string; method: string; timed: boolean }[] = [];
+    const sut = JwtTokenVerifier.fromJwksUrl({
+      ...issuer.verifierOptions,
+      jwksUrl: 'http://identity/.well-known/jwks.json',
+      fetch: async (url, init) => {
+        asked.push({ url, method: init.method, timed: init.signal instanceof AbortSignal });
+        return new Response(JSON.stringify(issuer.jwks), { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+
+    await expect(sut.verify(await issuer.sign({ subject: 'u-3' }))).resolves.toMatchObject({ subject: 'u-3' });
+    expect(asked).toEqual([{ url: 'http://identity/.well-known/jwks.json', method: 'GET', timed: true }]);
+    expect(server.fetches).toBe(0);
+  });
+
   it('fails with auth-unavailable when the endpoint hangs past the timeout', { timeout: 2_000 }, async () => {
     server.handler = () => undefined;
 

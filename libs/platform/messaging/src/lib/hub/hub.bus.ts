@@ -3,6 +3,7 @@ import { validationErrorFrom } from '@nestkit/errors';
 import type { IpcPeer } from '@nestkit/ipc';
 import type { Envelope } from '../envelope/envelope';
 import type { MessageContract } from '../envelope/message-contract';
+import { InvalidMessageError } from '../invalid-message.error';
 import type { Publisher } from '../publisher';
 import type { MessageHandler, SubscribeOptions, Subscriber, Subscription } from '../subscriber';
 import type { DeliverRequest, DeliverResult, SubscribeRequest } from './hub-protocol';
@@ -66,7 +67,13 @@ export class HubBus implements Publisher, Subscriber {
     if (!subscription) throw new Error(`subscription ${request.subscription} is closed`);
     const parsed = subscription.contract.schema.safeParse(request.envelope.payload);
     if (!parsed.success) return { invalid: validationErrorFrom(parsed.error, `${request.envelope.type} payload`).message };
-    await subscription.handler(parsed.data, { ...request.envelope, payload: parsed.data });
+    try {
+      await subscription.handler(parsed.data, { ...request.envelope, payload: parsed.data });
+    } catch (error) {
+      // An error crosses IPC as a plain message; an invalid message must still dead-letter at once in the hub.
+      if (error instanceof InvalidMessageError) return { invalid: error.message };
+      throw error;
+    }
     return { handled: true };
   }
 }

@@ -1,7 +1,7 @@
 import { AppError, type ErrorKind } from '@nestkit/errors';
 import type { WireError } from './request-reply.protocol';
 
-const KINDS: readonly ErrorKind[] = ['validation', 'not-found', 'conflict', 'unauthenticated', 'forbidden', 'unavailable', 'timeout', 'internal'];
+const KINDS: readonly ErrorKind[] = ['validation', 'not-found', 'conflict', 'unauthenticated', 'forbidden', 'rate-limited', 'unavailable', 'timeout', 'internal'];
 
 /**
  * The error a request's handler raised in another service, as `MessagingClient.send` rejects with it. It

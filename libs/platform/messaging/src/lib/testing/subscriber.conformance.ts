@@ -1,4 +1,5 @@
 import type { Envelope } from '../envelope/envelope';
+import { InvalidMessageError } from '../invalid-message.error';
 import type { MessageContract } from '../envelope/message-contract';
 import { deferred, type Tick, tick, tickContract } from './conformance.fixtures';
 import type { MessagingHarness, MessagingHarnessFactory } from './messaging.harness';
@@ -102,6 +103,26 @@ export function describeSubscriber(name: string, factory: MessagingHarnessFactor
       const [dead] = await sut.deadLetters();
       expect(dead).toMatchObject({ group: 'strict', reason: 'invalid-payload', deliveries: 1 });
       expect(dead.error).toContain('n');
+    });
+
+    it('dead-letters at once, without retrying, a message the handler finds invalid (InvalidMessageError)', async () => {
+      let deliveries = 0;
+      sut.subscriber.subscribe(contract, {
+        group: 'picky',
+        ...fast,
+        handler: async () => {
+          deliveries += 1;
+          throw new InvalidMessageError('identity of the sender is forged');
+        },
+      });
+      await sut.subscriber.start();
+      await publish(3);
+      await sut.idle();
+      expect(deliveries).toBe(1);
+      const [dead, ...rest] = await sut.deadLetters();
+      expect(rest).toEqual([]);
+      expect(dead).toMatchObject({ group: 'picky', reason: 'invalid-payload', deliveries: 1 });
+      expect(dead?.error).toContain('identity of the sender is forged');
     });
 
     it('keeps delivering after handlers throw, synchronously or not', async () => {
