@@ -84,7 +84,12 @@ export class KafkaDeadLetterAdmin implements DeadLetterAdmin {
     const records = await this.client.readRange(this.topology.deadLetterTopic(group), ranges);
     return records
       .map((record) => ({ record, deadLetter: decodeDeadLetter(record, group) }))
-      .sort((a, b) => a.deadLetter.deadLetteredAt.localeCompare(b.deadLetter.deadLetteredAt) || a.record.partition - b.record.partition);
+      .sort(
+        (a, b) =>
+          a.deadLetter.deadLetteredAt.localeCompare(b.deadLetter.deadLetteredAt) ||
+          a.record.partition - b.record.partition ||
+          compareOffsets(a.record.offset, b.record.offset),
+      );
   }
 
   /** Per partition of the group's dead-letter topic: from the replayer's committed offset (or the first retained one) to the end. */
@@ -112,4 +117,9 @@ function commitsAfter(records: readonly KafkaInboundRecord[]): Map<number, strin
     if (current === undefined || BigInt(current) < next) commits.set(record.partition, String(next));
   }
   return commits;
+}
+
+function compareOffsets(a: string, b: string): number {
+  const diff = BigInt(a) - BigInt(b);
+  return diff < 0n ? -1 : diff > 0n ? 1 : 0;
 }
