@@ -1,7 +1,7 @@
 export { AdaptiveLimiter, type AdaptiveLimiterOptions } from './lib/adaptive.limiter';
 export { BreakerRegistry, RECOMMENDED_INSTANCE_BREAKER } from './lib/breaker.registry';
 export { DEADLINE_HEADER, Deadline } from './lib/deadline';
-export { type BackoffOptions, exponentialBackoff, type Jitter, type Rng } from './lib/exponential.backoff';
+export { backoffDelay, type BackoffOptions, exponentialBackoff, type Jitter, type Rng } from './lib/exponential.backoff';
 export { isCancellation, isFault, isRetryableFault } from './lib/faults';
 export { type HedgeContext, type HedgeOptions, hedge } from './lib/hedge';
 export { LatencyTracker, type LatencyTrackerOptions } from './lib/latency.tracker';
@@ -16,6 +16,7 @@ export {
 export { ResilienceModule } from './lib/resilience.module';
 export { ignoreEvents, type ResilienceEvent, type ResilienceListener } from './lib/resilience-event';
 export { Resilient, type ResilientOptions, useUpstreamPolicies } from './lib/resilient.decorator';
+export { reconnectDelay, type ReconnectBackoffOptions } from './lib/reconnect.backoff';
 export { RetryBudget, type RetryBudgetOptions } from './lib/retry.budget';
 export { type BreakerPolicyOptions, type BreakerState, type BreakerTrip, breakerPolicy, UpstreamBreakerPolicy } from './lib/upstream-breaker.policy';
 export { type BulkheadPolicyOptions, bulkheadPolicy, UpstreamBulkheadPolicy } from './lib/upstream-bulkhead.policy';

@@ -1,5 +1,5 @@
+import type { ReconnectBackoffOptions } from '@nestkit/resilience';
 import type { RegistryStatus } from '../registry-status';
-import type { BackoffOptions } from './reconnect.backoff';
 
 /** A registry entry that was skipped because it could not be read as an instance. */
 export interface MalformedEntry {
@@ -20,7 +20,7 @@ export interface EtcdRegistryOptions {
   /** How often the watcher pings etcd to notice a silently dead stream. Defaults to 5 s. */
   readonly probeIntervalMs?: number;
   /** Delay between watch reconnection attempts. Defaults to 200 ms doubling up to 5 s. */
-  readonly reconnect?: Partial<BackoffOptions>;
+  readonly reconnect?: Partial<ReconnectBackoffOptions>;
   /** Called for each entry skipped as malformed. Defaults to a process warning. */
   readonly onMalformed?: (entry: MalformedEntry) => void;
   /** Called when the registry turns degraded or connected, e.g. to log it. */
@@ -31,7 +31,7 @@ export interface EtcdRegistryOptions {
 
 export type ResolvedEtcdRegistryOptions = Required<Omit<EtcdRegistryOptions, 'fetch' | 'reconnect'>> & {
   readonly fetch?: typeof fetch;
-  readonly reconnect: BackoffOptions;
+  readonly reconnect: ReconnectBackoffOptions;
 };
 
 /** The default key prefix of {@link EtcdRegistry}. */

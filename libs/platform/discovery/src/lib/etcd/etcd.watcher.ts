@@ -1,7 +1,7 @@
 import { UnavailableError } from '@nestkit/errors';
+import { type ReconnectBackoffOptions, reconnectDelay } from '@nestkit/resilience';
 import type { EtcdConnectionStatus } from './etcd-connection.status';
 import type { EtcdEvent, EtcdHttpClient, EtcdKeyValue, EtcdWatchMessage } from './etcd-http.client';
-import { type BackoffOptions, backoffDelay } from './reconnect.backoff';
 
 /** Receives what the watcher learns: a full listing (at start and after a compaction), then changes. */
 export interface WatchSink {
@@ -16,7 +16,7 @@ export interface EtcdWatcherOptions {
   readonly prefix: string;
   /** How often the member is pinged, so that a silently dead stream is noticed and replaced. */
   readonly probeIntervalMs: number;
-  readonly backoff: BackoffOptions;
+  readonly backoff: ReconnectBackoffOptions;
 }
 
 const PART = 'watch';
@@ -103,7 +103,7 @@ export class EtcdWatcher {
         if (this.closed) return;
         if (this.compacted) continue;
         this.status.fail(PART, error);
-        await this.sleep(backoffDelay(attempt++, this.options.backoff));
+        await this.sleep(reconnectDelay(attempt++, this.options.backoff));
       }
     }
   }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
+import type { ReconnectBackoffOptions } from '@nestkit/resilience';
 import type { Envelope } from '../envelope/envelope';
 import type { DeadLetter } from '../subscriber';
-import type { BackoffOptions } from './reconnect.backoff';
 
 /** One thing worth logging that the RabbitMQ bus did or saw; `event` is stable, `message` is for people. */
 export interface RabbitMqLogEntry {
@@ -46,7 +46,7 @@ export interface RabbitMqBusOptions {
   /** How long `close()` waits for running handlers before it closes the connection anyway. Default 30 s. */
   readonly closeTimeoutMs?: number;
   /** Delay between reconnection attempts: doubling from `initialMs` to `maxMs`, jittered. Default 200 ms to 10 s. */
-  readonly reconnect?: Partial<BackoffOptions>;
+  readonly reconnect?: Partial<ReconnectBackoffOptions>;
   /** Connection events and failures; defaults to a process warning for `warn` and `error` entries. */
   readonly log?: (entry: RabbitMqLogEntry) => void;
   /** Called when a handler rejects (before the message is retried or dead-lettered). */
@@ -58,7 +58,7 @@ export interface RabbitMqBusOptions {
 /** {@link RabbitMqBusOptions} with every default filled in. */
 export interface ResolvedRabbitMqBusOptions
   extends Required<Omit<RabbitMqBusOptions, 'reconnect' | 'onHandlerError' | 'onDeadLetter'>> {
-  readonly reconnect: BackoffOptions;
+  readonly reconnect: ReconnectBackoffOptions;
   readonly connectionName: string;
   /** The URL without its password, for messages and logs. */
   readonly safeUrl: string;

@@ -1,8 +1,8 @@
 import { UnavailableError } from '@nestkit/errors';
+import { reconnectDelay } from '@nestkit/resilience';
 import { messageOf } from './call-timeout';
 import type { ResolvedRabbitMqBusOptions } from './rabbitmq-bus.options';
 import { closeSession, openSession, type RabbitMqSession } from './rabbitmq.session';
-import { backoffDelay } from './reconnect.backoff';
 
 /** What the owner of a connection does with each new session. */
 export interface ConnectionHooks {
@@ -94,7 +94,7 @@ export class RabbitMqConnection {
 
   private async connectUntilOpen(): Promise<void> {
     while (!this.closed && !this.session) {
-      if (this.attempt > 0) await this.pause(backoffDelay(this.attempt - 1, this.options.reconnect));
+      if (this.attempt > 0) await this.pause(reconnectDelay(this.attempt - 1, this.options.reconnect));
       if (this.closed) return;
       try {
         const session = await openSession((this.sessions += 1), this.options, {
