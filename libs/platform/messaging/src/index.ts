@@ -33,6 +33,7 @@ export { Outbox } from './lib/outbox/outbox';
 export { OutboxMessage } from './lib/outbox/outbox-message.entity';
 export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox.relay';
 export { OutboxRelayService } from './lib/outbox-relay.service';
+export { Poller, type PollerOptions } from './lib/poller';
 export type { Publisher } from './lib/publisher';
 export {
   type DeadLetter,

@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { CONFIG } from '@nestkit/config';
 import { OrderCancelled } from '@nestkit/contracts/orders';
 import { inTransaction } from '@nestkit/database';
-import { createEnvelope, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox } from '@nestkit/messaging';
+import { createEnvelope, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox, Poller } from '@nestkit/messaging';
 import { DataSource, LessThan } from 'typeorm';
 import { OrderEntity } from '../orders/order.entity';
 import type { SagaConfig } from './saga.config';
@@ -23,10 +23,7 @@ export class SagaTimeoutSweeper implements OnApplicationBootstrap, BeforeApplica
 
   private readonly logger = new Logger(SagaTimeoutSweeper.name);
   private readonly timeoutMs: number;
-  private readonly sweepMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private started = false;
+  private readonly poller: Poller<string[]>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,7 +34,12 @@ export class SagaTimeoutSweeper implements OnApplicationBootstrap, BeforeApplica
       throw new Error('SAGA_TIMEOUT_MS and SAGA_SWEEP_MS are missing from the orders config; spread sagaConfigSchema.shape into its schema');
     }
     this.timeoutMs = config.SAGA_TIMEOUT_MS;
-    this.sweepMs = config.SAGA_SWEEP_MS;
+    this.poller = new Poller({
+      pass: () => this.pass(new Date()),
+      firstDelayMs: config.SAGA_TIMEOUT_MS,
+      intervalMs: config.SAGA_SWEEP_MS,
+      onError: (error) => this.logger.warn({ err: error }, 'saga timeout sweep failed; overdue orders stay PENDING until the next pass'),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -50,17 +52,12 @@ export class SagaTimeoutSweeper implements OnApplicationBootstrap, BeforeApplica
 
   /** Starts sweeping: a first pass `SAGA_TIMEOUT_MS` from now, then one `SAGA_SWEEP_MS` after each pass ends. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.schedule(this.timeoutMs);
+    this.poller.start();
   }
 
   /** Stops sweeping and waits for the pass in progress, so no cancel is cut in half. */
-  async stop(): Promise<void> {
-    this.started = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /**
@@ -68,25 +65,7 @@ export class SagaTimeoutSweeper implements OnApplicationBootstrap, BeforeApplica
    * PENDING orders placed before `now - SAGA_TIMEOUT_MS`, oldest first, and resolves with their ids.
    */
   sweep(now: Date = new Date()): Promise<string[]> {
-    const pass = this.running.then(() => this.pass(now));
-    this.running = pass.catch(() => undefined);
-    return pass;
-  }
-
-  private schedule(delayMs: number): void {
-    // A timeout re-armed after each pass rather than an interval, so two passes never overlap.
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    this.timer = undefined;
-    try {
-      await this.sweep();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'saga timeout sweep failed; overdue orders stay PENDING until the next pass');
-    }
-    if (this.started) this.schedule(this.sweepMs);
+    return this.poller.flush(() => this.pass(now));
   }
 
   private async pass(now: Date): Promise<string[]> {

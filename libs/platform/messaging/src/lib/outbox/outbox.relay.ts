@@ -1,6 +1,7 @@
 import { inTransaction } from '@nestkit/database';
 import { type DataSource, In, IsNull } from 'typeorm';
 import type { Envelope } from '../envelope/envelope';
+import { Poller } from '../poller';
 import type { Publisher } from '../publisher';
 import { OutboxMessage } from './outbox-message.entity';
 
@@ -20,56 +21,35 @@ export interface OutboxRelayOptions {
  * Delivery is at-least-once: a crash between publish and mark republishes, and consumers dedupe (Inbox).
  */
 export class OutboxRelay {
-  private readonly intervalMs: number;
   private readonly batchSize: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private started = false;
+  private readonly poller: Poller<number>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: Publisher,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 200;
     this.batchSize = options.batchSize ?? 100;
+    this.poller = new Poller({
+      pass: () => this.pass(),
+      intervalMs: options.intervalMs ?? 200,
+      onError: (error) => this.options.onError?.(error),
+    });
   }
 
   /** Starts polling: a first pass right away, then one `intervalMs` after each pass ends. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.schedule(0);
+    this.poller.start();
   }
 
   /** Stops polling and waits for the pass in progress, so no publish is cut in half. */
-  async stop(): Promise<void> {
-    this.started = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Runs one pass now (after any pass in progress) and resolves with the number of envelopes published. */
   flush(): Promise<number> {
-    const pass = this.running.then(() => this.pass());
-    this.running = pass.catch(() => undefined);
-    return pass;
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    this.timer = undefined;
-    try {
-      await this.flush();
-    } catch (error) {
-      this.options.onError?.(error);
-    }
-    if (this.started) this.schedule(this.intervalMs);
+    return this.poller.flush();
   }
 
   private async pass(): Promise<number> {
