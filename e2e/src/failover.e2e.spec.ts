@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { waitFor } from '@nestkit/testing';
 import { bootstrapAdmin } from './bootstrap-admin';
+import { EtcdPlatform } from './etcd-platform';
 import { instanceIds } from './http';
 import { PlatformProcess } from './platform-process';
-import { StandaloneService } from './standalone-service';
-import { TestIdentity } from './test-identity';
 
 // 8 s by default; `FAILOVER_DURATION_S=60 npx vitest run --project e2e e2e/src/failover.e2e.spec.ts` is the full run.
 const DURATION_S = Number(process.env['FAILOVER_DURATION_S'] ?? 8);
@@ -55,44 +51,25 @@ describe('failover under load (embedded registry)', () => {
 const TTL_MS = 3_000;
 
 describe('failover under load (etcd, one process per service)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'nestkit-failover-'));
-  const env = { REGISTRY: 'etcd', ETCD_URL: infraUrls().etcdUrl, ETCD_PREFIX: `/${uniqueName('failover')}/`, REGISTRATION_TTL_MS: String(TTL_MS) };
-  const processes: StandaloneService[] = [];
-  let gateway: string;
-  let identity: TestIdentity;
-  let adminToken: string;
-
-  const catalogCount = async () => (await instanceIds(gateway, 'catalog', adminToken)).length;
+  let platform: EtcdPlatform;
 
   beforeAll(async () => {
-    const port = await freePort();
-    gateway = `http://127.0.0.1:${port}`;
-    identity = await TestIdentity.start();
-    adminToken = await identity.adminToken();
-    processes.push(StandaloneService.start('gateway', { ...env, ...identity.gatewayEnv(), PORT: String(port) }));
-    for (const n of [1, 2, 3]) processes.push(StandaloneService.start('catalog', { ...env, ...identity.serviceEnv(), PORT: '0', DATABASE_URL: `sqlite:${dataDir}/catalog-${n}.db` }));
-    await waitFor(async () => ((await catalogCount().catch(() => 0)) === 3 ? true : undefined), { what: 'three catalog instances in etcd', timeoutMs: 30_000 }).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}\n${processes.map((p) => `--- ${p.name}\n${p.logs}`).join('\n')}`);
-      },
-    );
+    platform = await EtcdPlatform.start({ name: 'failover', ttlMs: TTL_MS });
   });
 
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-    identity?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await platform?.stop();
   });
 
   it(`serves every GET while a replica is killed, and drops it within its ${TTL_MS} ms lease`, async () => {
     let killedAt = 0;
-    const result = await loadWhileKilling(`${gateway}/api/catalog/products`, async () => {
+    const result = await loadWhileKilling(`${platform.gateway}/api/catalog/products`, async () => {
       killedAt = Date.now();
-      await processes[1].stop('SIGKILL');
+      await platform.catalogs[0].stop('SIGKILL');
     });
     expect(result.requests.total).toBeGreaterThan(DURATION_S * 50);
     expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
-    await waitFor(async () => ((await catalogCount()) === 2 ? true : undefined), { what: 'the killed instance to leave', timeoutMs: TTL_MS + 2_000 });
+    await platform.waitForCatalogs(2, 'the killed instance to leave', TTL_MS + 2_000);
     expect(Date.now() - killedAt).toBeLessThanOrEqual(TTL_MS + 5_000 + DURATION_S * 1000);
   }, (DURATION_S + 30) * 1_000);
 });

@@ -38,8 +38,8 @@ export class TestIdentity {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** What a gateway needs to verify user tokens here and get its service tokens from here. */
-  gatewayEnv(): Record<string, string> {
+  /** What a service that gets its own service tokens (the gateway, catalog, orders) needs: verify here, get tokens from here. */
+  clientEnv(): Record<string, string> {
     return { ...this.serviceEnv(), AUTH_TOKEN_URL: `${this.url}/oauth/token`, AUTH_CLIENT_SECRET: 'test-identity-accepts-any-secret' };
   }
 
