@@ -90,7 +90,7 @@ async function run(): Promise<void> {
   const credentials = await generateServiceCredentials();
   const identity = await start('identity', replicas.get('identity') ?? 1, credentials.identityEnv);
   const auth = { AUTH_JWKS_URL: `${identity}/.well-known/jwks.json`, AUTH_TOKEN_URL: `${identity}/oauth/token` };
-  await start('catalog', replicas.get('catalog') ?? 1, auth);
+  await start('catalog', replicas.get('catalog') ?? 1, { ...auth, ...credentials.envFor('catalog') });
   await start('orders', replicas.get('orders') ?? 1, { ...auth, ...credentials.envFor('orders') });
   await start('notifications', replicas.get('notifications') ?? 1, auth);
   // The gateway finds identity's JWKS and token endpoint through the registry, as it finds every service.

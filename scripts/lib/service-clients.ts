@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_MESSAGE_AUDIENCE } from '@nestkit/auth';
 import { hash } from 'argon2';
 
-/** Who calls whom: the gateway calls every service; orders calls catalog and signs its messages. */
+/** Who calls whom: the gateway calls every service; orders calls catalog; orders and catalog sign their messages. */
 const CLIENTS: readonly { id: string; audiences: readonly string[] }[] = [
   { id: 'gateway', audiences: ['identity', 'catalog', 'orders', 'notifications'] },
+  { id: 'catalog', audiences: [DEFAULT_MESSAGE_AUDIENCE] },
   { id: 'orders', audiences: ['catalog', DEFAULT_MESSAGE_AUDIENCE] },
 ];
 

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, verifierOptions } from '@nestkit/auth';
+import { AuthModule, MessageIdentityStamper, ServiceTokenProvider, serviceTokenProviderOptions, verifierOptions } from '@nestkit/auth';
 import { ConfigModule } from '@nestkit/config';
 import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
@@ -15,10 +15,12 @@ import { ProductsService } from './products/products.service';
 import { StockReleaseHandler } from './stock/stock-release.handler';
 import { StockReservationHandler } from './stock/stock-reservation.handler';
 
-/** The catalog service: the product list, and stock reservation for orders over the bus. */
+/** The catalog service: the product list, and stock reservation for orders over the bus (its answers signed as catalog). */
 @Module({})
 export class AppModule {
   static forRoot(config: CatalogConfig): DynamicModule {
+    // Built here, so a missing AUTH_CLIENT_SECRET stops the boot with a ConfigError naming it.
+    const signer = new MessageIdentityStamper(new ServiceTokenProvider(serviceTokenProviderOptions(config)), config.AUTH_MESSAGE_AUDIENCE);
     return {
       module: AppModule,
       imports: [
@@ -27,7 +29,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...CATALOG_SCHEMA }),
         TypeOrmModule.forFeature([ProductEntity]),
         DiscoveryModule.forRoot(discoveryOptions('catalog', config)),
-        MessagingModule.forRoot(messagingOptions('catalog', config)),
+        MessagingModule.forRoot({ ...messagingOptions('catalog', config), signer }),
         AuthModule.forRoot(verifierOptions(config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],

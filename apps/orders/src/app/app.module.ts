@@ -22,6 +22,8 @@ export class AppModule {
   static forRoot(config: OrdersConfig): DynamicModule {
     // Built here, so a missing AUTH_CLIENT_SECRET stops the boot with a ConfigError naming it.
     const serviceTokens = new ServiceTokenProvider(serviceTokenProviderOptions(config));
+    // Signs order-placed for the user as it is enqueued, and everything else orders sends as orders, as it leaves the outbox.
+    const stamper = new MessageIdentityStamper(serviceTokens, config.AUTH_MESSAGE_AUDIENCE);
     return {
       module: AppModule,
       imports: [
@@ -30,7 +32,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, ...ORDERS_SCHEMA }),
         TypeOrmModule.forFeature([OrderEntity]),
         DiscoveryModule.forRoot(discoveryOptions('orders', config)),
-        MessagingModule.forRoot(messagingOptions('orders', config)),
+        MessagingModule.forRoot({ ...messagingOptions('orders', config), signer: stamper }),
         AuthModule.forRoot(verifierOptions(config)),
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
@@ -42,7 +44,7 @@ export class AppModule {
         SagaTimeoutSweeper,
         OutboxRelayService,
         { provide: ServiceTokenProvider, useValue: serviceTokens },
-        { provide: MessageIdentityStamper, useValue: new MessageIdentityStamper(serviceTokens, config.AUTH_MESSAGE_AUDIENCE) },
+        { provide: MessageIdentityStamper, useValue: stamper },
       ],
     };
   }

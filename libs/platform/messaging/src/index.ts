@@ -6,7 +6,7 @@ export { embeddedBus } from './lib/hub/embedded-bus';
 export { HubBus } from './lib/hub/hub.bus';
 export { BUS_CHANNEL } from './lib/hub/hub-protocol';
 export { InMemoryBus, type InMemoryBusOptions } from './lib/in-memory/in-memory.bus';
-export { InvalidMessageError } from './lib/invalid-message.error';
+export { InvalidMessageError, refusedUnless } from './lib/invalid-message.error';
 export { CreateInboxTable1732500000001 } from './lib/inbox/create-inbox-table.migration';
 export { Inbox } from './lib/inbox/inbox';
 export { InboxMessage } from './lib/inbox/inbox-message.entity';
@@ -28,6 +28,7 @@ export {
 } from './lib/messaging.tokens';
 export { type MessagingConfig, messagingConfigSchema, messagingOptions } from './lib/messaging.config';
 export { FanOutPublisher } from './lib/fan-out.publisher';
+export { type MessageSigner, SigningPublisher } from './lib/signing.publisher';
 export { CreateOutboxTable1732500000000 } from './lib/outbox/create-outbox-table.migration';
 export { Outbox } from './lib/outbox/outbox';
 export { OutboxMessage } from './lib/outbox/outbox-message.entity';

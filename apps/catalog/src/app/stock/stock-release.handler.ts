@@ -1,7 +1,20 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { MESSAGE_IDENTITY_VERIFIER, type MessageIdentityVerifier } from '@nestkit/auth';
 import { StockReleased } from '@nestkit/contracts/catalog';
 import { OrderCancelled, type OrderCancelledPayload } from '@nestkit/contracts/orders';
-import { causedBy, createEnvelope, type Envelope, Inbox, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox, SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
+import {
+  causedBy,
+  createEnvelope,
+  type Envelope,
+  Inbox,
+  MESSAGING_OPTIONS,
+  type MessagingModuleOptions,
+  Outbox,
+  refusedUnless,
+  SUBSCRIBER,
+  type Subscriber,
+  type Subscription,
+} from '@nestkit/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProductEntity } from '../products/product.entity';
 import { stockDemand } from './stock-demand';
@@ -14,7 +27,8 @@ const CONSUMER = 'catalog.stock-release';
  * reserved for the order (RESERVED -> RELEASED, `catalog.stock-released` in the outbox), or, when the
  * cancel overtook the order-placed, leaves a CANCELLED tombstone so that the reservation is refused when
  * it arrives. Released and tombstoned orders are left as they are. Each cancel is applied once (inbox),
- * all in one transaction.
+ * all in one transaction. With AUTH_VERIFY_MESSAGE_IDENTITY on (the default), only a cancel signed by orders
+ * is applied; any other is dead-lettered at once, so no one else can give reserved stock back.
  */
 @Injectable()
 export class StockReleaseHandler implements OnModuleInit, OnModuleDestroy {
@@ -25,6 +39,7 @@ export class StockReleaseHandler implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: DataSource,
     @Inject(SUBSCRIBER) private readonly subscriber: Subscriber,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingModuleOptions,
+    @Optional() @Inject(MESSAGE_IDENTITY_VERIFIER) private readonly identities?: MessageIdentityVerifier | null,
   ) {}
 
   onModuleInit(): void {
@@ -37,6 +52,8 @@ export class StockReleaseHandler implements OnModuleInit, OnModuleDestroy {
 
   async handle(cancel: OrderCancelledPayload, envelope: Envelope<OrderCancelledPayload>): Promise<void> {
     const { orderId } = cancel;
+    const identities = this.identities;
+    if (identities) await refusedUnless(`${envelope.type} ${envelope.id}`, () => identities.verify(envelope, { from: ['orders'] }));
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       const reservation = await manager.findOneBy(StockReservationEntity, { orderId });
       const now = new Date();

@@ -8,10 +8,10 @@ import {
   createEnvelope,
   type Envelope,
   Inbox,
-  InvalidMessageError,
   MESSAGING_OPTIONS,
   type MessagingModuleOptions,
   Outbox,
+  refusedUnless,
   SUBSCRIBER,
   type Subscriber,
   type Subscription,
@@ -22,6 +22,8 @@ import { stockDemand } from './stock-demand';
 import { StockReservationEntity } from './stock-reservation.entity';
 
 const CONSUMER = 'catalog.stock-reservation';
+/** The only service that may place orders. */
+const ORDERS = 'orders';
 
 /** Catalog's answer to an order that orders cancelled before catalog saw it. */
 export const CANCELLED_BEFORE_RESERVATION = 'order was cancelled';
@@ -43,8 +45,8 @@ function shortage(wanted: Map<string, number>, products: Map<string, ProductEnti
  * them, in one transaction with the reservation record, the answer (`catalog.stock-reserved` or
  * `catalog.stock-rejected`) in the outbox and the message id in the inbox, so a redelivered order is never
  * reserved twice. An order orders already cancelled (a tombstone left by the StockReleaseHandler) is refused.
- * With AUTH_VERIFY_MESSAGE_IDENTITY on (the default), only an order-placed signed for the order's own user
- * is reserved; one with a missing or forged identity is dead-lettered at once, never retried.
+ * With AUTH_VERIFY_MESSAGE_IDENTITY on (the default), only an order-placed signed by orders for the order's
+ * own user is reserved; one with a missing, forged or foreign identity is dead-lettered at once, never retried.
  */
 @Injectable()
 export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
@@ -105,17 +107,15 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Refuses (for good: InvalidMessageError) an order-placed whose signed identity is missing, invalid, or another user's. */
+  /** Refuses (for good: InvalidMessageError) an order-placed not signed by orders for the order's own user. */
   private async verifySender(order: OrderPlacedPayload, envelope: Envelope<OrderPlacedPayload>): Promise<void> {
-    if (!this.identities) return;
-    try {
-      const principal = await this.identities.verify(envelope);
+    const identities = this.identities;
+    if (!identities) return;
+    // An identity outage (JWKS unreachable) is not the message's fault: it stays retryable.
+    await refusedUnless(`${envelope.type} ${envelope.id}`, async () => {
+      const principal = await identities.verify(envelope, { from: [ORDERS] });
       if (principal.subject !== order.userId) throw new UnauthenticatedError(`signed for user "${principal.subject}", but the order is user "${order.userId}"'s`);
-    } catch (error) {
-      // An identity outage (JWKS unreachable) is not the message's fault: it stays retryable.
-      if (error instanceof UnauthenticatedError) throw new InvalidMessageError(`order-placed ${envelope.id} refused: ${error.message}`);
-      throw error;
-    }
+    });
   }
 
   /** Row locks on PostgreSQL; SQLite serialises writers on the whole database instead. */

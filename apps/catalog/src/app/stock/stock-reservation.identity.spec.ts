@@ -54,6 +54,10 @@ describe(`${StockReservationHandler.name} with message identity on`, () => {
       return { ...stamped, identity: { token: TestTokens.tamper(stamped.identity.token, { sub: 'u-mallory' }) } };
     }, 'signature invalid'],
     ["another user's identity", async () => onBehalfOf(placed('u-alice'), 'u-mallory'), 'signed for user "u-mallory", but the order is user "u-alice"\'s'],
+    ['the identity of another service acting for the user', async () => {
+      const notifications = new MessageIdentityStamper(new FakeServiceTokenProvider(issuer, 'notifications'));
+      return notifications.stamp({ ...placed(), producer: 'notifications' }, { onBehalfOf: await issuer.sign({ subject: 'u-alice', roles: ['user'] }) });
+    }, 'signed by "notifications", but only "orders" may send it'],
     ['an identity from a foreign issuer', async () => {
       const foreign = await TestTokens.create();
       return new MessageIdentityStamper(new FakeServiceTokenProvider(foreign, 'orders')).stamp(placed(), { onBehalfOf: await foreign.sign({ subject: 'u-alice' }) });

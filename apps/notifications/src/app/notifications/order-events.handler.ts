@@ -1,13 +1,20 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { MESSAGE_IDENTITY_VERIFIER, type MessageIdentityVerifier } from '@nestkit/auth';
 import { OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
 import type { NotificationKind } from '@nestkit/contracts/notifications';
-import { type Envelope, Inbox, STREAM_SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
+import { UnauthenticatedError } from '@nestkit/errors';
+import { type Envelope, Inbox, refusedUnless, STREAM_SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
 import { DataSource } from 'typeorm';
 import { NotificationEntity } from './notification.entity';
 
 const CONSUMER = 'notifications.order-events';
 
-/** Reads order events from the domain event stream (Kafka with STREAM=kafka) and turns them into notifications for the order's owner, each event at most once (inbox). */
+/**
+ * Reads order events from the domain event stream (Kafka with STREAM=kafka) and turns them into
+ * notifications for the order's owner, each event at most once (inbox). With AUTH_VERIFY_MESSAGE_IDENTITY
+ * on (the default), only events signed by orders count, and an order-placed only when signed for the user
+ * it names; anything else is dead-lettered, so no one can put a notification in someone's list.
+ */
 @Injectable()
 export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
   private readonly subscriptions: Subscription[] = [];
@@ -15,6 +22,7 @@ export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(STREAM_SUBSCRIBER) private readonly subscriber: Subscriber,
+    @Optional() @Inject(MESSAGE_IDENTITY_VERIFIER) private readonly identities?: MessageIdentityVerifier | null,
   ) {}
 
   onModuleInit(): void {
@@ -43,11 +51,22 @@ export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
   }
 
   private async notify(envelope: Envelope, userId: string, kind: NotificationKind, orderId: string, message: string): Promise<void> {
+    await this.verifySender(envelope, userId);
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       // The event's own time (milliseconds) and id (UUID v7, ordered within its producer), so notifications
       // list in the order things happened, even two events of the same millisecond. One notification per event.
       const createdAt = new Date(envelope.occurredAt);
       await manager.insert(NotificationEntity, { id: envelope.id, userId, kind, orderId, message: message.slice(0, 500), createdAt });
+    });
+  }
+
+  /** Orders signs its own events; an order-placed it signs for the user who placed it, who must be the one named. */
+  private async verifySender(envelope: Envelope, userId: string): Promise<void> {
+    const identities = this.identities;
+    if (!identities) return;
+    await refusedUnless(`${envelope.type} ${envelope.id}`, async () => {
+      const principal = await identities.verify(envelope, { from: ['orders'] });
+      if (principal.actor && principal.subject !== userId) throw new UnauthenticatedError(`signed for user "${principal.subject}", but the event names user "${userId}"`);
     });
   }
 }

@@ -1,7 +1,20 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { MESSAGE_IDENTITY_VERIFIER, type MessageIdentityVerifier } from '@nestkit/auth';
 import { StockRejected, type StockRejectedPayload, StockReserved, type StockReservedPayload } from '@nestkit/contracts/catalog';
 import { OrderConfirmed, OrderRejected } from '@nestkit/contracts/orders';
-import { causedBy, createEnvelope, type Envelope, Inbox, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox, SUBSCRIBER, type Subscriber, type Subscription } from '@nestkit/messaging';
+import {
+  causedBy,
+  createEnvelope,
+  type Envelope,
+  Inbox,
+  MESSAGING_OPTIONS,
+  type MessagingModuleOptions,
+  Outbox,
+  refusedUnless,
+  SUBSCRIBER,
+  type Subscriber,
+  type Subscription,
+} from '@nestkit/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OrderEntity } from '../orders/order.entity';
 
@@ -14,7 +27,8 @@ type Settlement = { status: 'CONFIRMED' } | { status: 'REJECTED'; reason: string
  * The orders side of the place-order saga: catalog's `stock-reserved` confirms a PENDING order and
  * `stock-rejected` rejects it with catalog's reason. Each answer is applied once (inbox), and the
  * resulting `order-confirmed` / `order-rejected` event commits with the status change (outbox). An
- * order catalog does not answer in time is cancelled by the {@link SagaTimeoutSweeper}.
+ * order catalog does not answer in time is cancelled by the {@link SagaTimeoutSweeper}. With
+ * AUTH_VERIFY_MESSAGE_IDENTITY on (the default), only answers signed by catalog are applied.
  */
 @Injectable()
 export class OrderSaga implements OnModuleInit, OnModuleDestroy {
@@ -25,6 +39,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: DataSource,
     @Inject(SUBSCRIBER) private readonly subscriber: Subscriber,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingModuleOptions,
+    @Optional() @Inject(MESSAGE_IDENTITY_VERIFIER) private readonly identities?: MessageIdentityVerifier | null,
   ) {}
 
   onModuleInit(): void {
@@ -39,6 +54,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
   }
 
   private async confirm(payload: StockReservedPayload, envelope: Envelope<StockReservedPayload>): Promise<void> {
+    await this.verifySender(envelope);
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       const order = await this.settle(manager, payload.orderId, { status: 'CONFIRMED' });
       if (!order) return;
@@ -47,6 +63,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
   }
 
   private async reject(payload: StockRejectedPayload, envelope: Envelope<StockRejectedPayload>): Promise<void> {
+    await this.verifySender(envelope);
     await Inbox.handleOnce(this.dataSource, CONSUMER, envelope, async (manager) => {
       const order = await this.settle(manager, payload.orderId, { status: 'REJECTED', reason: payload.reason });
       if (!order) return;
@@ -81,6 +98,12 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
       return undefined;
     }
     return order;
+  }
+
+  /** Refuses (for good: dead-lettered at once) an answer that catalog did not sign, so no one else can settle an order. */
+  private async verifySender(envelope: Envelope): Promise<void> {
+    const identities = this.identities;
+    if (identities) await refusedUnless(`${envelope.type} ${envelope.id}`, () => identities.verify(envelope, { from: ['catalog'] }));
   }
 
   private reply(cause: Envelope, orderId: string) {

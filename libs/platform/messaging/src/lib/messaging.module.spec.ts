@@ -5,7 +5,9 @@ import { MessagingModule } from './messaging.module';
 import { FanOutPublisher } from './fan-out.publisher';
 import { messagingConfigSchema, messagingOptions } from './messaging.config';
 import { MESSAGING_OPTIONS, OUTBOX_PUBLISHER, PUBLISHER, STREAM_SUBSCRIBER, SUBSCRIBER } from './messaging.tokens';
+import type { Envelope } from './envelope/envelope';
 import type { Publisher } from './publisher';
+import { tick, tickContract } from './testing/conformance.fixtures';
 import type { Subscriber } from './subscriber';
 
 @Injectable()
@@ -44,6 +46,23 @@ describe(MessagingModule.name, () => {
     expect(outbox).toBeInstanceOf(FanOutPublisher);
     await outbox.publish([]);
     expect(publish).toHaveBeenCalledTimes(1);
+    publish.mockRestore();
+    await app.close();
+  });
+
+  it('signs what the outbox relay publishes when given a signer', async () => {
+    const signer = { sign: vi.fn(async (envelopes: readonly Envelope[]) => envelopes.map((e) => ({ ...e, identity: { token: 'signed-by-orders' } }))) };
+    const app = await NestFactory.createApplicationContext(
+      { module: class AppModule {}, imports: [MessagingModule.forRoot({ service: 'orders', signer })] },
+      { logger: false },
+    );
+    const publish = vi.spyOn(InMemoryBus.shared(), 'publish').mockResolvedValue();
+    const event = tick(tickContract(), 1);
+
+    await app.get<Publisher>(OUTBOX_PUBLISHER).publish([event]);
+
+    expect(signer.sign).toHaveBeenCalledWith([event]);
+    expect(publish).toHaveBeenCalledWith([{ ...event, identity: { token: 'signed-by-orders' } }]);
     publish.mockRestore();
     await app.close();
   });

@@ -13,6 +13,7 @@ import {
   SUBSCRIBER,
 } from './messaging.tokens';
 import type { Publisher } from './publisher';
+import { type MessageSigner, SigningPublisher } from './signing.publisher';
 import type { Subscriber } from './subscriber';
 
 const BUS = Symbol('nestkit.messaging.bus');
@@ -34,6 +35,12 @@ async function createStream(service: string, options: StreamOptions | undefined,
   if (!options || options.backend === 'memory') return bus;
   const { KafkaBus } = await import('./kafka/kafka.bus');
   return new KafkaBus({ brokers: options.brokers, service, client: options.client, partitions: options.partitions, topicPrefix: namespace ? `${namespace}.` : '' });
+}
+
+/** What the outbox relay publishes through: every target, each batch signed first when there is a signer. */
+function outboxPublisher(targets: Backend[], signer: MessageSigner | undefined): Publisher {
+  const fanOut = new FanOutPublisher(targets);
+  return signer ? new SigningPublisher(fanOut, signer) : fanOut;
 }
 
 /** Starts the bus and the stream at boot (after every handler subscribed) and closes broker connections last at shutdown. */
@@ -63,7 +70,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
  * Provides the service's messaging ports: {@link PUBLISHER} / {@link SUBSCRIBER} on the bus (`BUS`:
  * embedded or RabbitMQ), {@link STREAM_PUBLISHER} / {@link STREAM_SUBSCRIBER} on the domain event stream
  * (`STREAM`: Kafka, or `memory` for none: stream consumers then read the bus) and {@link OUTBOX_PUBLISHER}, which the outbox relay uses to send every
- * event to both. The embedded bus is the process-wide {@link InMemoryBus}, or under `npm start` the one in
+ * event to both, signed by the `signer` option when there is one. The embedded bus is the process-wide {@link InMemoryBus}, or under `npm start` the one in
  * the launcher process that every service shares. Build the options with `messagingOptions(service, config)`.
  */
 @Module({})
@@ -80,7 +87,7 @@ export class MessagingModule {
         { provide: SUBSCRIBER, useExisting: BUS },
         { provide: STREAM_PUBLISHER, useExisting: STREAM },
         { provide: STREAM_SUBSCRIBER, useExisting: STREAM },
-        { provide: OUTBOX_PUBLISHER, useFactory: (bus: Backend, stream: Backend) => new FanOutPublisher([bus, stream]), inject: [BUS, STREAM] },
+        { provide: OUTBOX_PUBLISHER, useFactory: (bus: Backend, stream: Backend) => outboxPublisher([bus, stream], options.signer), inject: [BUS, STREAM] },
         MessagingLifecycle,
       ],
       exports: [MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER, STREAM_PUBLISHER, STREAM_SUBSCRIBER, OUTBOX_PUBLISHER],

@@ -1,4 +1,5 @@
 import type { KafkaClientName } from './kafka/kafka-bus.options';
+import type { MessageSigner } from './signing.publisher';
 
 /** Injection token of the service's bus {@link Publisher}. Inject with `@Inject(PUBLISHER)`. */
 export const PUBLISHER = Symbol.for('nestkit.messaging.publisher');
@@ -48,4 +49,9 @@ export interface MessagingModuleOptions {
   readonly bus?: BusOptions;
   /** Default none: the stream is the bus. */
   readonly stream?: StreamOptions;
+  /**
+   * Signs what the outbox relay sends (`@nestkit/auth`'s `MessageIdentityStamper`), so consumers can
+   * verify who sent each message. Default none: messages go out as enqueued.
+   */
+  readonly signer?: MessageSigner;
 }

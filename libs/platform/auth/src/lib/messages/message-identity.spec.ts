@@ -75,9 +75,60 @@ describe(MessageIdentityVerifier.name, () => {
     });
   });
 
+  it('accepts only the senders named in `from`, judging a service acting for a user by the service', async () => {
+    const userToken = await issuer.sign({ subject: 'user-7', roles: ['user'] });
+    const own = await stamper.stamp(envelope());
+    const forUser = await stamper.stamp(envelope(), { onBehalfOf: userToken });
+
+    await expect(sut.verify(own, { from: ['catalog', 'orders'] })).resolves.toMatchObject({ subject: 'orders' });
+    await expect(sut.verify(forUser, { from: ['orders'] })).resolves.toMatchObject({ subject: 'user-7', actor: { subject: 'orders' } });
+    await expect(sut.verify(own, { from: ['catalog'] })).rejects.toMatchObject({
+      code: 'invalid-message-identity',
+      message: 'message identity: signed by "orders", but only "catalog" may send it',
+    });
+    await expect(sut.verify(forUser, { from: [] })).rejects.toMatchObject({ message: 'message identity: signed by "orders", but no service may send it' });
+  });
+
   it('refuses an occurredAt that is not an instant', async () => {
     const stamped = await stamper.stamp({ ...envelope(), occurredAt: 'yesterday' });
 
     await expect(sut.verify(stamped)).rejects.toMatchObject({ message: 'message identity: occurredAt is not an ISO-8601 instant' });
+  });
+});
+
+describe(`${MessageIdentityStamper.name}.sign (the outbox relay's signer)`, () => {
+  const produced = new Date('2030-01-01T00:00:00Z');
+  const relayed = new Date(produced.getTime() + 10 * 60_000);
+  const envelope = (id: string) => ({ id, type: 'catalog.stock-reserved', occurredAt: produced.toISOString(), producer: 'catalog', payload: {} });
+
+  it('signs the unsigned envelopes of a batch with one token and keeps identities already there', async () => {
+    const issuer = await TestTokens.create({ now: () => relayed });
+    const tokens = new FakeServiceTokenProvider(issuer, 'catalog');
+    const sut = new MessageIdentityStamper(tokens);
+    const forUser = { ...envelope('m-2'), identity: { token: 'signed-on-behalf-of-a-user' } };
+
+    const signed = await sut.sign([envelope('m-1'), forUser, envelope('m-3')]);
+
+    expect(tokens.requests).toEqual([{ audience: 'nestkit-messaging' }]);
+    expect(signed.map((e) => e.id)).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(signed[1]).toBe(forUser);
+    expect(signed[0]?.identity?.token).toEqual(expect.any(String));
+    expect(signed[2]?.identity).toBe(signed[0]?.identity);
+  });
+
+  it('asks for no token when every envelope is signed already', async () => {
+    const tokens = new FakeServiceTokenProvider(await TestTokens.create(), 'catalog');
+    const signed = { ...envelope('m-1'), identity: { token: 'already' } };
+
+    expect(await new MessageIdentityStamper(tokens).sign([signed])).toEqual([signed]);
+    expect(tokens.requests).toEqual([]);
+  });
+
+  it('signs with a token issued after occurredAt (the relay ran later) that still verifies as of occurredAt', async () => {
+    const issuer = await TestTokens.create({ now: () => relayed });
+    const [signed] = await new MessageIdentityStamper(new FakeServiceTokenProvider(issuer, 'catalog')).sign([envelope('m-1')]);
+    const verifier = new MessageIdentityVerifier({ verifier: issuer.serviceVerifier('nestkit-messaging'), clock: () => relayed });
+
+    await expect(verifier.verify(signed as ReturnType<typeof envelope>, { from: ['catalog'] })).resolves.toMatchObject({ subject: 'catalog', kind: 'service' });
   });
 });

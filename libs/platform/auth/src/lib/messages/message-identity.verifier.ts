@@ -39,9 +39,11 @@ export class MessageIdentityVerifier {
 
   /**
    * Throws 401 (`missing-message-identity`, or `invalid-message-identity` for a bad token, a bad
-   * `occurredAt`, or a `producer` that is not the service that signed). A key-source outage stays a 503.
+   * `occurredAt`, a `producer` that is not the service that signed, or a signer not among `from`). A
+   * key-source outage stays a 503. Pass `from` whenever only certain services may send the message:
+   * a valid identity alone says who sent it, not that they may send this.
    */
-  async verify(message: IdentifiedMessage): Promise<Principal> {
+  async verify(message: IdentifiedMessage, options: { from?: readonly string[] } = {}): Promise<Principal> {
     const token = message.identity?.token;
     if (typeof token !== 'string' || token.length === 0) {
       throw new UnauthenticatedError('message carries no identity', 'missing-message-identity');
@@ -58,6 +60,10 @@ export class MessageIdentityVerifier {
     const signer = principal.actor?.subject ?? principal.subject;
     if (typeof message.producer === 'string' && message.producer !== signer) {
       throw refused(`signed by "${signer}", but the envelope names producer "${message.producer}"`);
+    }
+    if (options.from && !options.from.includes(signer)) {
+      const allowed = options.from.length === 0 ? 'no service' : `only ${options.from.map((s) => `"${s}"`).join(', ')}`;
+      throw refused(`signed by "${signer}", but ${allowed} may send it`);
     }
     return principal;
   }
