@@ -6,13 +6,14 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule, messagingOptions, OutboxRelayService } from '@nestkit/messaging';
+import { MessagingHousekeeping, MessagingModule, messagingOptions, OutboxRelayService, RETENTION_TASKS } from '@nestkit/messaging';
 import { type CatalogConfig, catalogConfigSchema } from './catalog.config';
 import { CATALOG_SCHEMA } from './catalog.schema';
 import { ProductEntity } from './products/product.entity';
 import { ProductsHttpController } from './products/products.http.controller';
 import { ProductsService } from './products/products.service';
 import { StockReleaseHandler } from './stock/stock-release.handler';
+import { STOCK_RESERVATION_RETENTION } from './stock/stock-reservation.entity';
 import { StockReservationHandler } from './stock/stock-reservation.handler';
 
 /** The catalog service: the product list, and stock reservation for orders over the bus (its answers signed as catalog). */
@@ -34,7 +35,14 @@ export class AppModule {
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [ProductsHttpController],
-      providers: [ProductsService, StockReservationHandler, StockReleaseHandler, OutboxRelayService],
+      providers: [
+        ProductsService,
+        StockReservationHandler,
+        StockReleaseHandler,
+        OutboxRelayService,
+        MessagingHousekeeping,
+        { provide: RETENTION_TASKS, useValue: [STOCK_RESERVATION_RETENTION] },
+      ],
     };
   }
 }

@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule, messagingOptions } from '@nestkit/messaging';
+import { MessagingHousekeeping, MessagingModule, messagingOptions } from '@nestkit/messaging';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
 import { NOTIFICATIONS_SCHEMA } from './notifications.schema';
 import { NotificationEntity } from './notifications/notification.entity';
@@ -30,7 +30,7 @@ export class AppModule {
         HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
       ],
       controllers: [NotificationsHttpController],
-      providers: [OrderEventsHandler],
+      providers: [OrderEventsHandler, MessagingHousekeeping],
     };
   }
 }

@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule, messagingOptions, OutboxRelayService } from '@nestkit/messaging';
+import { MessagingHousekeeping, MessagingModule, messagingOptions, OutboxRelayService } from '@nestkit/messaging';
 import { type OrdersConfig, ordersConfigSchema } from './orders.config';
 import { ORDERS_SCHEMA } from './orders.schema';
 import { CatalogClient } from './orders/catalog.client';
@@ -43,6 +43,7 @@ export class AppModule {
         OrderSaga,
         SagaTimeoutSweeper,
         OutboxRelayService,
+        MessagingHousekeeping,
         { provide: ServiceTokenProvider, useValue: serviceTokens },
         { provide: MessageIdentityStamper, useValue: stamper },
       ],

@@ -4,3 +4,4 @@ export { DatabaseModule } from './lib/database.module';
 export { DatabaseReadiness } from './lib/database.readiness';
 export { type DialectColumns, dialectColumns } from './lib/dialect-columns';
 export { inTransaction } from './lib/in-transaction';
+export { pruneRows, type PruneOptions } from './lib/prune-rows';

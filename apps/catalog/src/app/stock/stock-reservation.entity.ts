@@ -1,5 +1,6 @@
+import type { RetentionTask } from '@nestkit/messaging';
 import type { StockItem } from '@nestkit/contracts/catalog';
-import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * Where catalog's part of one order stands: RESERVED (its stock is held), RELEASED (given back after
@@ -10,8 +11,11 @@ export type StockReservationStatus = 'RESERVED' | 'RELEASED' | 'CANCELLED';
 /**
  * The stock held for one order, keyed by the order id. The primary key is what keeps a reservation and a
  * cancel racing for one order apart: the second insert fails, its message is retried and sees the first.
+ * Rows are deleted `MESSAGING_RETENTION_HOURS` after their last change (STOCK_RESERVATION_RETENTION), as
+ * the inbox ids of the messages that made them are: by then no copy of an order's messages can arrive.
  */
 @Entity({ name: 'stock_reservations' })
+@Index('IDX_stock_reservations_updated_at', ['updatedAt'])
 @Check('stock_reservations_status', "status IN ('RESERVED', 'RELEASED', 'CANCELLED')")
 export class StockReservationEntity {
   @PrimaryColumn({ name: 'order_id', type: 'varchar', length: 64 })
@@ -30,3 +34,6 @@ export class StockReservationEntity {
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
 }
+
+/** Catalog's own table for {@link MessagingHousekeeping}'s retention: reservations, releases and tombstones, by last change. */
+export const STOCK_RESERVATION_RETENTION: RetentionTask<StockReservationEntity> = { entity: StockReservationEntity, column: 'updatedAt' };

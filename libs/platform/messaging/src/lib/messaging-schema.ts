@@ -1,3 +1,4 @@
+import { AddInboxHandledAtIndex1732500000002 } from './inbox/add-inbox-handled-at-index.migration';
 import { CreateInboxTable1732500000001 } from './inbox/create-inbox-table.migration';
 import { InboxMessage } from './inbox/inbox-message.entity';
 import { CreateOutboxTable1732500000000 } from './outbox/create-outbox-table.migration';
@@ -7,4 +8,4 @@ import { OutboxMessage } from './outbox/outbox-message.entity';
 export const MESSAGING_ENTITIES = [OutboxMessage, InboxMessage];
 
 /** The outbox and inbox migrations, to add to a service's DataSource `migrations`. */
-export const MESSAGING_MIGRATIONS = [CreateOutboxTable1732500000000, CreateInboxTable1732500000001];
+export const MESSAGING_MIGRATIONS = [CreateOutboxTable1732500000000, CreateInboxTable1732500000001, AddInboxHandledAtIndex1732500000002];

@@ -36,6 +36,12 @@ export const messagingConfigSchema = z.object({
   KAFKA_CLIENT: z.enum(KAFKA_CLIENTS).default('platformatic'),
   /** With STREAM=kafka: partitions of the topics the service creates (per-key order holds within one). */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(3),
+  /**
+   * How long published outbox rows and handled inbox ids are kept (and any table the service adds with
+   * RETENTION_TASKS). The inbox must remember an id for longer than any copy of its message can still
+   * arrive: keep it well above the broker's retention and the time you may take to replay dead letters.
+   */
+  MESSAGING_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(24 * 7),
 });
 
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
@@ -50,5 +56,6 @@ export function messagingOptions(service: string, config: MessagingConfig): Mess
       config.STREAM === 'kafka'
         ? { backend: 'kafka', brokers: config.KAFKA_BROKERS, client: config.KAFKA_CLIENT, partitions: config.KAFKA_PARTITIONS }
         : { backend: 'memory' },
+    retentionMs: config.MESSAGING_RETENTION_HOURS * 3_600_000,
   };
 }

@@ -75,7 +75,9 @@ describe('messagingConfigSchema', () => {
       service: 'orders',
       bus: { backend: 'rabbitmq', url: 'amqp://u:p@mq:5672', prefetch: 16 },
       stream: { backend: 'kafka', brokers: ['k0:9092', 'k1:9092'], client: 'platformatic', partitions: 3 },
+      retentionMs: 7 * 24 * 3_600_000,
     });
+    expect(messagingOptions('orders', messagingConfigSchema.parse({ MESSAGING_RETENTION_HOURS: '36' })).retentionMs).toBe(36 * 3_600_000);
   });
 
   it.each([
@@ -83,6 +85,7 @@ describe('messagingConfigSchema', () => {
     ['RABBITMQ_URL', { RABBITMQ_URL: 'http://mq' }, 'amqp://'],
     ['KAFKA_BROKERS', { KAFKA_BROKERS: 'k0' }, 'host:port'],
     ['KAFKA_CLIENT', { KAFKA_CLIENT: 'confluent' }, 'kafkajs'],
+    ['MESSAGING_RETENTION_HOURS', { MESSAGING_RETENTION_HOURS: '0' }, '>=1'],
   ])('refuses a bad %s and says what is expected', (key, value, expected) => {
     const result = messagingConfigSchema.safeParse(value);
     expect(result.success).toBe(false);

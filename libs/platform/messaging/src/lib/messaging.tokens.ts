@@ -54,4 +54,6 @@ export interface MessagingModuleOptions {
    * verify who sent each message. Default none: messages go out as enqueued.
    */
   readonly signer?: MessageSigner;
+  /** How long {@link MessagingHousekeeping} keeps published outbox rows and handled inbox ids; default 7 days. */
+  readonly retentionMs?: number;
 }

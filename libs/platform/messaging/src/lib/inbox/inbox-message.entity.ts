@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Records that `consumer` handled message `messageId`; the composite key is what dedupes redeliveries. */
 @Entity({ name: 'inbox' })
+@Index('IDX_inbox_handled_at', ['handledAt'])
 export class InboxMessage {
   @PrimaryColumn({ type: 'varchar', length: 200 })
   consumer!: string;

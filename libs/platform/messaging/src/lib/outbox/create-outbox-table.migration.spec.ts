@@ -19,10 +19,13 @@ describe(CreateOutboxTable1732500000000.name, () => {
     expect(outbox?.indices.map((i) => i.name)).toEqual(['IDX_outbox_published_at']);
     const inbox = await dataSource.createQueryRunner().getTable('inbox');
     expect(inbox?.primaryColumns.map((c) => c.name)).toEqual(['consumer', 'message_id']);
+    expect(inbox?.indices.map((i) => i.name)).toEqual(['IDX_inbox_handled_at']);
   });
 
-  it('reverts cleanly', async () => {
+  it('reverts cleanly, one migration at a time', async () => {
     await dataSource.runMigrations();
+    await dataSource.undoLastMigration();
+    expect((await dataSource.createQueryRunner().getTable('inbox'))?.indices).toEqual([]);
     await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     const runner = dataSource.createQueryRunner();
