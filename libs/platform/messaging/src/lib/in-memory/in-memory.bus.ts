@@ -3,14 +3,13 @@ import type { Envelope } from '../envelope/envelope';
 import type { MessageContract } from '../envelope/message-contract';
 import type { Publisher } from '../publisher';
 import {
-  DEFAULT_MAX_DELIVERIES,
-  DEFAULT_RETRY_DELAYS_MS,
   type DeadLetter,
   type MessageHandler,
   type SubscribeOptions,
   type Subscriber,
   type Subscription,
 } from '../subscriber';
+import { retrySettings } from '../retry.settings';
 import { ConsumerGroup, type GroupConsumer, type GroupHost } from './consumer-group';
 
 const SHARED = Symbol.for('nestkit.messaging.in-memory');
@@ -149,20 +148,10 @@ export class InMemoryBus implements Publisher, Subscriber {
 }
 
 function toConsumer<T>(contract: MessageContract<T>, options: SubscribeOptions<T>): GroupConsumer {
-  const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-  const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-  if (options.group.trim() === '') throw new TypeError(`subscribe(${contract.type}): group must not be empty`);
-  if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
-    throw new RangeError(`subscribe(${contract.type}): maxDeliveries must be an integer >= 1, got ${maxDeliveries}`);
-  }
-  if (retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
-    throw new RangeError(`subscribe(${contract.type}): retryDelaysMs must be a non-empty list of delays >= 0`);
-  }
   return {
     contract: contract as MessageContract<unknown>,
     handler: options.handler as MessageHandler<unknown>,
-    maxDeliveries,
-    retryDelaysMs,
+    ...retrySettings(contract, options),
     busy: false,
     current: Promise.resolve(),
   };

@@ -3,13 +3,12 @@ import type { Envelope } from '../envelope/envelope';
 import type { MessageContract } from '../envelope/message-contract';
 import type { Publisher } from '../publisher';
 import {
-  DEFAULT_MAX_DELIVERIES,
-  DEFAULT_RETRY_DELAYS_MS,
   type MessageHandler,
   type SubscribeOptions,
   type Subscriber,
   type Subscription,
 } from '../subscriber';
+import { retrySettings } from '../retry.settings';
 import { type KafkaBusOptions, type KafkaSettings, resolveKafkaSettings } from './kafka-bus.options';
 import type { KafkaClient } from './kafka.client';
 import { createKafkaClient } from './kafka-client.factory';
@@ -127,21 +126,11 @@ export class KafkaBus implements Publisher, Subscriber {
   }
 
   private routeFor<T>(contract: MessageContract<T>, options: SubscribeOptions<T>): KafkaRoute {
-    const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-    const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    if (options.group.trim() === '') throw new TypeError(`subscribe(${contract.type}): group must not be empty`);
-    if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
-      throw new RangeError(`subscribe(${contract.type}): maxDeliveries must be an integer >= 1, got ${maxDeliveries}`);
-    }
-    if (retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
-      throw new RangeError(`subscribe(${contract.type}): retryDelaysMs must be a non-empty list of delays >= 0`);
-    }
     return {
       contract: contract as MessageContract<unknown>,
       group: options.group,
       handler: options.handler as MessageHandler<unknown>,
-      maxDeliveries,
-      retryDelaysMs,
+      ...retrySettings(contract, options),
       retryTopic: this.topology.retryTopic(options.group, contract.type),
       deadLetterTopic: this.topology.deadLetterTopic(options.group),
     };

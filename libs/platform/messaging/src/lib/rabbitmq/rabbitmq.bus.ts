@@ -2,7 +2,8 @@ import { UnavailableError } from '@nestkit/errors';
 import type { Envelope } from '../envelope/envelope';
 import type { MessageContract } from '../envelope/message-contract';
 import type { Publisher } from '../publisher';
-import { DEFAULT_MAX_DELIVERIES, DEFAULT_RETRY_DELAYS_MS, type MessageHandler, type SubscribeOptions, type Subscriber, type Subscription } from '../subscriber';
+import { retrySettings } from '../retry.settings';
+import type { MessageHandler, SubscribeOptions, Subscriber, Subscription } from '../subscriber';
 import { messageOf, sleep } from './call-timeout';
 import { publishConfirmed } from './confirmed.publish';
 import { type RabbitMqBusOptions, type ResolvedRabbitMqBusOptions, resolveRabbitMqBusOptions } from './rabbitmq-bus.options';
@@ -152,20 +153,10 @@ function track<T>(set: Set<Promise<unknown>>, work: Promise<T>): Promise<T> {
 }
 
 function toRegistration<T>(contract: MessageContract<T>, options: SubscribeOptions<T>): Registration {
-  const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-  const retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-  if (options.group.trim() === '') throw new TypeError(`subscribe(${contract.type}): group must not be empty`);
-  if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
-    throw new RangeError(`subscribe(${contract.type}): maxDeliveries must be an integer >= 1, got ${maxDeliveries}`);
-  }
-  if (retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new RangeError(`subscribe(${contract.type}): retryDelaysMs must be a non-empty list of whole milliseconds >= 0 (each is a queue's TTL)`);
-  }
   return {
     contract: contract as MessageContract<unknown>,
     handler: options.handler as MessageHandler<unknown>,
-    maxDeliveries,
-    retryDelaysMs,
+    ...retrySettings(contract, options, { because: "each is a queue's TTL" }),
     running: new Set(),
   };
 }

@@ -13,6 +13,7 @@ import type {
 } from '../kafka.client';
 import { openKafkajsConsumer } from './kafkajs.consumer';
 import { commitAsMember, readRangeWithKafkajs } from './kafkajs.group-tools';
+import { OpenConsumers } from '../open-consumers';
 
 const CREATE_ATTEMPTS = 5;
 
@@ -25,7 +26,7 @@ export class KafkajsClient implements KafkaClient {
   private readonly kafka: Kafka;
   private producer: Promise<Producer> | undefined;
   private admin: Promise<Admin> | undefined;
-  private readonly consumers = new Set<KafkaConsumer>();
+  private readonly consumers = new OpenConsumers();
 
   constructor(private readonly settings: KafkaClientSettings) {
     const { timeouts } = settings;
@@ -101,19 +102,11 @@ export class KafkajsClient implements KafkaClient {
   }
 
   async consume(options: KafkaConsumeOptions): Promise<KafkaConsumer> {
-    const consumer = await openKafkajsConsumer(this.kafka, this.settings, options);
-    const tracked: KafkaConsumer = {
-      close: async () => {
-        this.consumers.delete(tracked);
-        await consumer.close();
-      },
-    };
-    this.consumers.add(tracked);
-    return tracked;
+    return this.consumers.add(await openKafkajsConsumer(this.kafka, this.settings, options));
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    await this.consumers.closeAll();
     const [producer, admin] = await Promise.all([this.producer?.catch(() => undefined), this.admin?.catch(() => undefined)]);
     this.producer = undefined;
     this.admin = undefined;

@@ -14,6 +14,7 @@ import type {
 import { baseOptions } from './platformatic.mapping';
 import { openPlatformaticConsumer } from './platformatic.consumer';
 import { readRangeWithPlatformatic } from './platformatic.range-reader';
+import { OpenConsumers } from '../open-consumers';
 
 const TOPIC_ALREADY_EXISTS = 36;
 
@@ -25,7 +26,7 @@ const TOPIC_ALREADY_EXISTS = 36;
 export class PlatformaticClient implements KafkaClient {
   private readonly producer: Producer<string, string, string, string>;
   private readonly admin: Admin;
-  private readonly consumers = new Set<KafkaConsumer>();
+  private readonly consumers = new OpenConsumers();
 
   constructor(private readonly settings: KafkaClientSettings) {
     this.producer = new Producer({
@@ -93,19 +94,11 @@ export class PlatformaticClient implements KafkaClient {
   }
 
   async consume(options: KafkaConsumeOptions): Promise<KafkaConsumer> {
-    const consumer = await openPlatformaticConsumer(this.settings, options);
-    const tracked: KafkaConsumer = {
-      close: async () => {
-        this.consumers.delete(tracked);
-        await consumer.close();
-      },
-    };
-    this.consumers.add(tracked);
-    return tracked;
+    return this.consumers.add(await openPlatformaticConsumer(this.settings, options));
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    await this.consumers.closeAll();
     await Promise.allSettled([this.producer.close(), this.admin.close()]);
   }
 
