@@ -80,8 +80,13 @@ export function kafkaHarness(options: KafkaHarnessOptions): KafkaHarness {
     close: () => bus.close(),
   };
 
+  // Committed offsets first, end offsets after, never in parallel: a handler writes the records a record leads
+  // to (a retry record on this topic, or on the retry topic checked next) before it commits that record, so
+  // an end offset read after the commit always includes them. Read the other way round, an end offset from
+  // just before a retry record was written and a commit from just after would look caught up (false idle).
   const caughtUp = async (groupId: string, topic: string): Promise<boolean> => {
-    const [offsets, committed] = await Promise.all([probe.topicOffsets(topic), probe.committedOffsets(groupId, topic)]);
+    const committed = await probe.committedOffsets(groupId, topic);
+    const offsets = await probe.topicOffsets(topic);
     return offsets.every(({ partition, low, high }) => BigInt(committed.find((c) => c.partition === partition)?.offset ?? low) >= BigInt(high));
   };
   const idle = async (): Promise<boolean> => {
