@@ -3,6 +3,7 @@ export { BreakerRegistry, RECOMMENDED_INSTANCE_BREAKER } from './lib/breaker.reg
 export { DEADLINE_HEADER, Deadline } from './lib/deadline';
 export { backoffDelay, type BackoffOptions, exponentialBackoff, type Jitter, type Rng } from './lib/exponential.backoff';
 export { isCancellation, isFault, isRetryableFault } from './lib/faults';
+export { InstanceCircuitOpenError } from './lib/instance-circuit-open.error';
 export { type HedgeContext, type HedgeOptions, hedge } from './lib/hedge';
 export { LatencyTracker, type LatencyTrackerOptions } from './lib/latency.tracker';
 export { policyFor, RECOMMENDED_UPSTREAM_POLICY, type UpstreamContext, type UpstreamPolicy, type UpstreamPolicyOptions } from './lib/policy-for';

@@ -5,7 +5,7 @@ import { InMemoryRegistry } from '@nestkit/discovery';
 import { anInstance } from '@nestkit/discovery/testing';
 import { UnavailableError } from '@nestkit/errors';
 import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
-import { BreakerRegistry } from '@nestkit/resilience';
+import { BreakerRegistry, InstanceCircuitOpenError, policyFor } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
 /** A loopback server answering every request with `status`, counting them. */
@@ -80,7 +80,42 @@ describe(`${HttpClient.name} with per-instance breakers`, () => {
     for (let i = 0; i < 2; i += 1) await sut.request({ path: '/p' });
     const rejected = sut.request({ path: '/p' });
     await expect(rejected).rejects.toBeInstanceOf(UnavailableError);
+    await expect(rejected).rejects.toBeInstanceOf(InstanceCircuitOpenError);
     await expect(rejected).rejects.toMatchObject({ code: 'circuit-open' });
     expect(only.hits()).toBe(2);
+  });
+
+  it("recovers as soon as the instance's breaker lets a probe through: the upstream breaker is not re-opened by instance refusals", async () => {
+    // Only the clock is faked, so breaker time is exact while the loopback HTTP calls stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
+    onTestFinished(() => void vi.useRealTimers());
+    let status = 503;
+    const only = await serve('only', () => status);
+    breakers = new BreakerRegistry({ mode: 'consecutive', threshold: 2, halfOpenAfterMs: 400, halfOpenProbes: 1 });
+    const events: string[] = [];
+    // The upstream's breaker half-opens before the instance's, as when the instance opened a little later.
+    const policy = policyFor('catalog', {
+      timeoutMs: 1_000,
+      breaker: { mode: 'consecutive', threshold: 2, halfOpenAfterMs: 150, halfOpenProbes: 1 },
+      listener: { onEvent: (event) => events.push(event.kind) },
+    });
+    const sut = new HttpClient({ service: 'catalog', instancer: registry, balancer: new RoundRobinBalancer(), timeoutMs: 1_000, instanceBreakers: breakers, policy });
+    for (let i = 0; i < 2; i += 1) expect((await sut.request({ path: '/p' })).status).toBe(503);
+    expect(breakers.state('only')).toBe('open');
+    expect(policy.breaker?.state).toBe('open');
+    status = 200;
+
+    // The upstream's probe is refused by the instance's breaker, still open: no call, and no re-open.
+    later(200);
+    await expect(sut.request({ path: '/p' })).rejects.toBeInstanceOf(InstanceCircuitOpenError);
+    expect(only.hits()).toBe(2);
+    expect(policy.breaker?.state).toBe('closed');
+
+    // Once the instance's break is over, the very next call is its probe and gets through.
+    later(250);
+    expect((await sut.request({ path: '/p' })).status).toBe(200);
+    expect(breakers.state('only')).toBe('closed');
+    expect(events.filter((kind) => kind === 'breaker-open')).toEqual(['breaker-open']);
   });
 });

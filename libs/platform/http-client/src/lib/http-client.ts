@@ -2,7 +2,7 @@ import type { Instancer, ServiceInstance } from '@nestkit/discovery';
 import { instanceUrl } from '@nestkit/discovery';
 import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
 import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
-import { type BreakerRegistry, DEADLINE_HEADER, Deadline, hedge, isCancellation, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
+import { type BreakerRegistry, DEADLINE_HEADER, Deadline, hedge, InstanceCircuitOpenError, isCancellation, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
 import { childOf, formatTraceparent, TraceContextStore } from '@nestkit/tracing';
 import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
@@ -150,7 +150,8 @@ export class HttpClient {
       if (error instanceof UpstreamStatusError) throw error;
       // A caller that gave up, or a hedged attempt that lost the race, says nothing about the instance.
       const cancelled = request.signal?.aborted === true || (signal.aborted && isCancellation(signal.reason));
-      if (!cancelled) this.report(instance, false);
+      // Nor does a refusal by the instance's own breaker: the instance was not called.
+      if (!cancelled && !(error instanceof InstanceCircuitOpenError)) this.report(instance, false);
       throw this.failure(error, instance, request.signal);
     } finally {
       release?.();

@@ -26,7 +26,7 @@ export class BreakerRegistry {
   get(id: string): UpstreamBreakerPolicy {
     let breaker = this.breakers.get(id);
     if (!breaker) {
-      breaker = new UpstreamBreakerPolicy(id, this.options);
+      breaker = new UpstreamBreakerPolicy(id, { ...this.options, scope: 'instance' });
       this.breakers.set(id, breaker);
     }
     return breaker;

@@ -1,9 +1,13 @@
 import { isBusinessError, isRetryable } from '@nestkit/errors';
 import { TaskCancelledError } from 'cockatiel';
+import { InstanceCircuitOpenError } from './instance-circuit-open.error';
 
-/** True for an error that says the upstream is unwell; business outcomes and caller cancellations are not. */
+/**
+ * True for an error that says the upstream is unwell. Business outcomes, caller cancellations and an
+ * instance breaker's refusal (no call was made) are not.
+ */
 export function isFault(error: unknown): boolean {
-  return !isBusinessError(error) && !(error instanceof TaskCancelledError);
+  return !isBusinessError(error) && !(error instanceof TaskCancelledError) && !(error instanceof InstanceCircuitOpenError);
 }
 
 /** True for the reason of a call cancelled on purpose (caller gave up, a hedged attempt lost), not failed. */

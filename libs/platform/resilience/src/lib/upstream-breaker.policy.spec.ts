@@ -1,5 +1,6 @@
 import { NotFoundError, UnavailableError, ValidationError } from '@nestkit/errors';
 import type { ResilienceEvent } from './resilience-event';
+import { InstanceCircuitOpenError } from './instance-circuit-open.error';
 import { type BreakerPolicyOptions, type BreakerState, breakerPolicy, UpstreamBreakerPolicy } from './upstream-breaker.policy';
 
 const fault = () => Promise.reject(new UnavailableError('503 from catalog'));
@@ -172,4 +173,19 @@ describe(UpstreamBreakerPolicy.name, () => {
     await failTimes(sut, 1);
     expect(sut.state).toBe('open');
   });
+
+  it("does not count an instance breaker's refusal: never opens on it, and a half-open probe refused so closes instead of re-opening", async () => {
+    const refused = () => Promise.reject(new InstanceCircuitOpenError('Circuit for instance "catalog-1" is open'));
+    const sut = consecutive();
+    for (let i = 0; i < 10; i++) await expect(sut.execute(refused)).rejects.toBeInstanceOf(InstanceCircuitOpenError);
+    expect(sut.state).toBe('closed');
+
+    await failTimes(sut, 3);
+    vi.advanceTimersByTime(1_000);
+    // The probe reached no instance: it is no evidence that the upstream is still down.
+    await expect(sut.execute(refused)).rejects.toMatchObject({ code: 'circuit-open' });
+    expect(sut.state).toBe('closed');
+    expect(transitions).toEqual(['open', 'half-open', 'closed']);
+  });
 });
+

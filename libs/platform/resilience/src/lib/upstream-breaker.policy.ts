@@ -15,6 +15,7 @@ import {
   SamplingBreaker,
 } from 'cockatiel';
 import { isFault } from './faults';
+import { InstanceCircuitOpenError } from './instance-circuit-open.error';
 import { ignoreEvents, type ResilienceListener } from './resilience-event';
 
 /** Where a breaker stands: letting calls through, failing them fast, or letting a few probes through. */
@@ -38,6 +39,11 @@ export type BreakerPolicyOptions = BreakerTrip & {
   readonly halfOpenAfterMs: number;
   /** How many probes may run while half-open; all must succeed to close, any failure re-opens. */
   readonly halfOpenProbes?: number;
+  /**
+   * `instance` for a breaker of one instance (BreakerRegistry sets it): its refusals are
+   * {@link InstanceCircuitOpenError}s, which the upstream's own breaker and retries do not count.
+   */
+  readonly scope?: 'upstream' | 'instance';
   readonly listener?: ResilienceListener;
 };
 
@@ -136,6 +142,7 @@ export class UpstreamBreakerPolicy implements IPolicy {
 
   private openError(): UnavailableError {
     const when = this.state === 'open' ? `until ${new Date(this.halfOpenAt).toISOString()}` : `while ${this.probes} probe(s) decide`;
+    if (this.options.scope === 'instance') return new InstanceCircuitOpenError(`Circuit for instance "${this.upstream}" is open ${when}`);
     return new UnavailableError(`Circuit for upstream "${this.upstream}" is open ${when}`, 'circuit-open');
   }
 
