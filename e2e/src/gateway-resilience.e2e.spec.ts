@@ -119,6 +119,9 @@ describe('gateway resilience', () => {
     // 24 pairs (about 4 minutes): per-window p99s spread widely (p10-p90 95-204 ms healthy, 78-170 ms hung
     // over 90 measured pairs; the gateway itself, on a 2-core machine, is the noise), and resampling those
     // windows 24 per condition put the ratio of medians above 1.1 in 0.02% of draws (measured: 0.75-0.88).
+    // Once breakers stopped flapping after an outage (healthy windows now fully healthy), a CI run measured
+    // 0.96 with a load drift over the run; the median of per-pair ratios (0.88 there) cancels such drift,
+    // and resampling that run's pairs put it above 1.1 in 0.24% of draws (the ratio of medians: 5.5%).
     const flood = AutocannonFlood.start(`${url}/api/catalog/products`, 100, 150);
     const identity = OpenLoopSampler.start(`${url}/api/identity/me`, 200, auth);
     const probe = OpenLoopSampler.start(`${url}/api/catalog/products`, 20, auth);
@@ -143,7 +146,9 @@ describe('gateway resilience', () => {
     expect(statuses('hung').filter((seen) => seen.length === 0 || seen.some((s) => s !== '503' && s !== '504')), result.report).toEqual([]);
     const shed = result.windows.filter((w) => w.condition === 'healthy' && (w.flippedStatuses['200'] ?? 0) < 0.9 * Object.values(w.flippedStatuses).reduce((a, b) => a + b, 0));
     expect(shed, result.report).toEqual([]);
-    expect(result.medianP99.hung, result.report).toBeLessThanOrEqual(result.medianP99.healthy * 1.1);
+    // Paired: each hung window against the healthy window just before it, so drifts in machine load over
+    // the four minutes (seen in CI: both conditions' p99s rising together) cancel out.
+    expect(result.medianPairRatio, result.report).toBeLessThanOrEqual(1.1);
   }, (PAIRS + 1) * 25_000 + 30_000);
 
   it('hedges reads on a hedged route: the fast instance answers, the slow attempt is abandoned', async () => {

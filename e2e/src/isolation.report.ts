@@ -18,6 +18,11 @@ export interface MeasuredWindow extends FlipWindow {
 export interface IsolationResult {
   readonly windows: readonly MeasuredWindow[];
   readonly medianP99: Readonly<Record<Condition, number>>;
+  /**
+   * The median over pairs of (hung window's p99 / p99 of the healthy window just before it): the same
+   * comparison with each pair under the same machine load, so slow drifts in load cancel out.
+   */
+  readonly medianPairRatio: number;
   /** Per-window p99s, both medians and their ratio, settle times and the flipped upstream's statuses. */
   readonly report: string;
 }
@@ -41,15 +46,19 @@ export function isolationResult(windows: readonly FlipWindow[], measuredRoute: O
   });
   const of = (condition: Condition) => measured.filter((window) => window.condition === condition);
   const medianP99 = { healthy: median(of('healthy').map((w) => w.p99)), hung: median(of('hung').map((w) => w.p99)) };
+  const healthy = of('healthy');
+  const pairRatios = of('hung').map((hung, i) => hung.p99 / (healthy[i] as MeasuredWindow).p99);
+  const medianPairRatio = median(pairRatios);
   const list = (condition: Condition, pick: (window: MeasuredWindow) => number) => of(condition).map((w) => Math.round(pick(w))).join(' ');
   const hungStatuses: Record<string, number> = {};
   for (const window of of('hung')) for (const [status, count] of Object.entries(window.flippedStatuses)) hungStatuses[status] = (hungStatuses[status] ?? 0) + count;
   const report = [
     `measured route p99 per window (ms), upstream healthy: ${list('healthy', (w) => w.p99)}; upstream hung: ${list('hung', (w) => w.p99)}`,
     `median p99 healthy ${medianP99.healthy.toFixed(1)} ms, hung ${medianP99.hung.toFixed(1)} ms, ratio ${(medianP99.hung / medianP99.healthy).toFixed(3)} over ${of('hung').length} pairs`,
+    `hung/healthy p99 per pair: ${pairRatios.map((r) => r.toFixed(2)).join(' ')}; median ${medianPairRatio.toFixed(3)}`,
     `flip seen at the edge after (ms), healthy: ${list('healthy', (w) => w.settleMs)}; hung: ${list('hung', (w) => w.settleMs)}`,
     `flipped upstream's calls in hung windows: ${JSON.stringify(hungStatuses)}, median latency per window (ms): ${list('hung', (w) => w.flippedMs)}`,
     `flipped upstream's calls in healthy windows: ${of('healthy').map((w) => JSON.stringify(w.flippedStatuses)).join(' ')}`,
   ].join('\n');
-  return { windows: measured, medianP99, report };
+  return { windows: measured, medianP99, medianPairRatio, report };
 }
