@@ -33,9 +33,12 @@ export const discoveryConfigSchema = z.object({
 
 export type DiscoveryConfig = z.infer<typeof discoveryConfigSchema>;
 
-/** `DiscoveryModule.forRoot` options for `service` from its config: the backend, and itself to register. */
-export function discoveryOptions(service: string, config: DiscoveryConfig): DiscoveryOptions {
-  const self = { service, version: config.SERVICE_VERSION, zone: config.ZONE };
+/**
+ * `DiscoveryModule.forRoot` options for `service` from its config: the backend, and itself to register,
+ * with `extra.metadata` in its registration (e.g. `announceRoutes(...)` for the gateway).
+ */
+export function discoveryOptions(service: string, config: DiscoveryConfig, extra: { metadata?: Record<string, string> } = {}): DiscoveryOptions {
+  const self = { service, version: config.SERVICE_VERSION, zone: config.ZONE, ...(extra.metadata ? { metadata: extra.metadata } : {}) };
   switch (config.REGISTRY) {
     case 'static':
       return { backend: 'static', static: config.STATIC_INSTANCES, self };

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError, type FieldIssue } from '@nestkit/errors';
-import type { Instancer, InstancesListener } from './instancer';
+import type { InstancesListener, ServiceDirectory } from './instancer';
 import type { RegisterOptions, Registrar } from './registrar';
 import type { InstanceStatus, ServiceInstance } from './service-instance';
 
@@ -16,7 +16,7 @@ interface Entry {
  * default when every service runs in one Node process. Leases (`ttlMs`) expire on timers, so an instance
  * that stops renewing disappears as it would from etcd or Consul.
  */
-export class InMemoryRegistry implements Registrar, Instancer {
+export class InMemoryRegistry implements Registrar, ServiceDirectory {
   private readonly entries = new Map<string, Entry>();
   private readonly healthy = new Map<string, readonly ServiceInstance[]>();
   private readonly listeners = new Map<string, Set<InstancesListener>>();

@@ -1,4 +1,4 @@
-import type { Instancer, InstancesListener } from './instancer';
+import type { InstancesListener, ServiceDirectory } from './instancer';
 import { parseStaticInstances, type RejectedEntry } from './parse-static-instances';
 import type { ServiceInstance } from './service-instance';
 
@@ -7,7 +7,7 @@ import type { ServiceInstance } from './service-instance';
  * configuration (`DISCOVERY_STATIC=catalog=10.0.0.5:4002`). The list never changes, so subscribers hear
  * once.
  */
-export class StaticInstancer implements Instancer {
+export class StaticInstancer implements ServiceDirectory {
   private readonly byService = new Map<string, readonly ServiceInstance[]>();
   private readonly byId = new Map<string, ServiceInstance>();
 
@@ -39,6 +39,15 @@ export class StaticInstancer implements Instancer {
 
   subscribe(service: string, listener: InstancesListener): () => void {
     listener(this.instances(service));
+    return () => undefined;
+  }
+
+  all(): readonly ServiceInstance[] {
+    return [...this.byId.values()];
+  }
+
+  /** The list never changes. */
+  onChange(): () => void {
     return () => undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '@nestkit/errors';
 import { InMemoryRegistry } from '../in-memory.registry';
-import type { Instancer, InstancesListener } from '../instancer';
+import type { InstancesListener, ServiceDirectory } from '../instancer';
 import type { RegisterOptions, Registrar } from '../registrar';
 import type { InstanceStatus, ServiceInstance } from '../service-instance';
 import type { RegistryStatus } from '../registry-status';
@@ -26,7 +26,7 @@ export interface EtcdCloseOptions {
  *
  * Writes resolve once the cache reflects them, so a read right after `await register(...)` sees it.
  */
-export class EtcdRegistry implements Registrar, Instancer {
+export class EtcdRegistry implements Registrar, ServiceDirectory {
   private readonly options: ResolvedEtcdRegistryOptions;
   private readonly client: EtcdHttpClient;
   private readonly connection: EtcdConnectionStatus;
@@ -96,6 +96,16 @@ export class EtcdRegistry implements Registrar, Instancer {
 
   subscribe(service: string, listener: InstancesListener): () => void {
     return this.cache.subscribe(service, listener);
+  }
+
+  /** Every cached instance, of every service (see `ServiceDirectory`). */
+  all(): readonly ServiceInstance[] {
+    return this.cache.all();
+  }
+
+  /** Calls `listener` after any change to the cache. */
+  onChange(listener: () => void): () => void {
+    return this.cache.onChange(listener);
   }
 
   /** Stops the watch and the renewals and, unless `revoke: false`, removes this process's instances. */

@@ -1,7 +1,7 @@
 import { NotFoundError } from '@nestkit/errors';
 import { IpcError, type IpcPeer } from '@nestkit/ipc';
 import { InMemoryRegistry } from '../in-memory.registry';
-import type { Instancer, InstancesListener } from '../instancer';
+import type { InstancesListener, ServiceDirectory } from '../instancer';
 import type { RegisterOptions, Registrar } from '../registrar';
 import type { InstanceStatus, ServiceInstance } from '../service-instance';
 
@@ -12,7 +12,7 @@ const NOT_REGISTERED = 'discovery.instance-not-found';
  * parent's registry over IPC; lookups are served from a local cache the parent keeps current by
  * pushing every change, so reads never cross the process boundary (the Instancer contract).
  */
-export class HubRegistry implements Registrar, Instancer {
+export class HubRegistry implements Registrar, ServiceDirectory {
   private readonly cache = new InMemoryRegistry();
 
   constructor(private readonly peer: IpcPeer) {
@@ -51,6 +51,16 @@ export class HubRegistry implements Registrar, Instancer {
 
   subscribe(service: string, listener: InstancesListener): () => void {
     return this.cache.subscribe(service, listener);
+  }
+
+  /** Every cached instance, of every service (see `ServiceDirectory`). */
+  all(): readonly ServiceInstance[] {
+    return this.cache.all();
+  }
+
+  /** Calls `listener` after any change to the cache. */
+  onChange(listener: () => void): () => void {
+    return this.cache.onChange(listener);
   }
 
   private apply(all: readonly ServiceInstance[]): void {
