@@ -1,10 +1,14 @@
 export { AdaptiveLimiter, type AdaptiveLimiterOptions } from './lib/adaptive.limiter';
 export { BreakerRegistry, RECOMMENDED_INSTANCE_BREAKER } from './lib/breaker.registry';
+export { type BreakerPermit, CircuitBreaker } from './lib/circuit.breaker';
+export { CircuitBreakerRegistry } from './lib/circuit-breaker.registry';
 export { DEADLINE_HEADER, Deadline } from './lib/deadline';
+export { DeadlineStore } from './lib/deadline.store';
 export { backoffDelay, type BackoffOptions, exponentialBackoff, type Jitter, type Rng } from './lib/exponential.backoff';
 export { isCancellation, isFault, isRetryableFault } from './lib/faults';
 export { InstanceCircuitOpenError } from './lib/instance-circuit-open.error';
 export { type HedgeContext, type HedgeOptions, hedge } from './lib/hedge';
+export { PermitBulkhead } from './lib/permit.bulkhead';
 export { LatencyTracker, type LatencyTrackerOptions } from './lib/latency.tracker';
 export { policyFor, RECOMMENDED_UPSTREAM_POLICY, type UpstreamContext, type UpstreamPolicy, type UpstreamPolicyOptions } from './lib/policy-for';
 export {

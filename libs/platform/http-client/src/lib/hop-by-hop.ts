@@ -35,3 +35,45 @@ export function endToEndHeaders(headers: HeaderValues): Record<string, string> {
   }
   return result;
 }
+
+function connectionNamed(headers: HeaderValues): readonly string[] {
+  const value = headers['connection'] ?? headers['Connection'];
+  if (value === undefined) return [];
+  return String(value)
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/**
+ * The headers to send upstream: `defaults` overridden by the end-to-end ones of `headers`. Repeated values
+ * stay arrays; `content-length` is kept when `streamed` (a `Readable` body undici cannot measure), so the
+ * upstream gets the body as the client framed it instead of chunked.
+ */
+export function outgoingHeaders(defaults: Readonly<Record<string, string>> | undefined, headers: HeaderValues, streamed: boolean): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = defaults ? { ...defaults } : {};
+  const named = connectionNamed(headers);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    if ((HOP_BY_HOP.has(key) && !(streamed && key === 'content-length')) || (named.length > 0 && named.includes(key))) continue;
+    result[key] = typeof value === 'string' ? value : Array.isArray(value) ? [...(value as readonly string[])] : String(value);
+  }
+  return result;
+}
+
+/**
+ * The end-to-end headers of an upstream response (undici's lower-case record), `set-cookie` as `string[]`.
+ * `content-length` stays: the body is relayed as it streams, byte for byte, so its length still holds.
+ */
+export function responseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  const named = connectionNamed(headers);
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined || (HOP_BY_HOP.has(key) && key !== 'content-length') || (named.length > 0 && named.includes(key))) continue;
+    result[key] = key === 'set-cookie' && typeof value === 'string' ? [value] : value;
+  }
+  return result;
+}

@@ -5,7 +5,7 @@ import { InMemoryRegistry } from '@nestkit/discovery';
 import { anInstance } from '@nestkit/discovery/testing';
 import { UnavailableError } from '@nestkit/errors';
 import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
-import { BreakerRegistry, InstanceCircuitOpenError, policyFor } from '@nestkit/resilience';
+import { CircuitBreakerRegistry, InstanceCircuitOpenError, type UpstreamPolicyOptions } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
 /** A loopback server answering every request with `status`, counting them. */
@@ -24,11 +24,11 @@ async function upstream(status: () => number): Promise<{ server: Server; port: n
 describe(`${HttpClient.name} with per-instance breakers`, () => {
   const servers: Server[] = [];
   let registry: InMemoryRegistry;
-  let breakers: BreakerRegistry;
+  let breakers: CircuitBreakerRegistry;
 
   beforeEach(() => {
     registry = new InMemoryRegistry();
-    breakers = new BreakerRegistry({ mode: 'consecutive', threshold: 2, halfOpenAfterMs: 60_000, halfOpenProbes: 1 });
+    breakers = new CircuitBreakerRegistry({ mode: 'consecutive', threshold: 2, halfOpenAfterMs: 60_000, halfOpenProbes: 1 });
   });
   afterEach(() => {
     for (const server of servers.splice(0)) {
@@ -92,25 +92,25 @@ describe(`${HttpClient.name} with per-instance breakers`, () => {
     onTestFinished(() => void vi.useRealTimers());
     let status = 503;
     const only = await serve('only', () => status);
-    breakers = new BreakerRegistry({ mode: 'consecutive', threshold: 2, halfOpenAfterMs: 400, halfOpenProbes: 1 });
+    breakers = new CircuitBreakerRegistry({ mode: 'consecutive', threshold: 2, halfOpenAfterMs: 400, halfOpenProbes: 1 });
     const events: string[] = [];
     // The upstream's breaker half-opens before the instance's, as when the instance opened a little later.
-    const policy = policyFor('catalog', {
+    const policy: UpstreamPolicyOptions = {
       timeoutMs: 1_000,
       breaker: { mode: 'consecutive', threshold: 2, halfOpenAfterMs: 150, halfOpenProbes: 1 },
       listener: { onEvent: (event) => events.push(event.kind) },
-    });
+    };
     const sut = new HttpClient({ service: 'catalog', instancer: registry, balancer: new RoundRobinBalancer(), timeoutMs: 1_000, instanceBreakers: breakers, policy });
     for (let i = 0; i < 2; i += 1) expect((await sut.request({ path: '/p' })).status).toBe(503);
     expect(breakers.state('only')).toBe('open');
-    expect(policy.breaker?.state).toBe('open');
+    expect(sut.breaker?.state).toBe('open');
     status = 200;
 
     // The upstream's probe is refused by the instance's breaker, still open: no call, and no re-open.
     later(200);
     await expect(sut.request({ path: '/p' })).rejects.toBeInstanceOf(InstanceCircuitOpenError);
     expect(only.hits()).toBe(2);
-    expect(policy.breaker?.state).toBe('closed');
+    expect(sut.breaker?.state).toBe('closed');
 
     // Once the instance's break is over, the very next call is its probe and gets through.
     later(250);

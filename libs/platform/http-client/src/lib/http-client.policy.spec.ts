@@ -5,7 +5,7 @@ import { InMemoryRegistry } from '@nestkit/discovery';
 import { anInstance } from '@nestkit/discovery/testing';
 import { UnavailableError } from '@nestkit/errors';
 import { OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
-import { policyFor, RetryBudget, type UpstreamPolicyOptions } from '@nestkit/resilience';
+import { RetryBudget, type UpstreamPolicyOptions } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
 /** A loopback server answering with a fixed status after `delayMs`, counting what it receives. */
@@ -46,7 +46,7 @@ describe(`${HttpClient.name} with a resilience policy`, () => {
   }
 
   const client = (policy: UpstreamPolicyOptions) =>
-    new HttpClient({ service: 'catalog', instancer: registry, balancer: new RoundRobinBalancer(), timeoutMs: 2_000, policy: policyFor('catalog', policy) });
+    new HttpClient({ service: 'catalog', instancer: registry, balancer: new RoundRobinBalancer(), timeoutMs: 2_000, policy });
   const retryOnce = { timeoutMs: 1_000, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: 'none' as const } };
 
   it('retries an idempotent GET on another instance when the first one refuses', async () => {

@@ -1,12 +1,31 @@
+import type { Readable } from 'node:stream';
 import type { Instancer, ServiceInstance } from '@nestkit/discovery';
-import { instanceUrl } from '@nestkit/discovery';
-import { isAppError, TimeoutError, UnavailableError } from '@nestkit/errors';
-import { type Balancer, NoInstancesError, type OutlierDetector, type PendingTracker } from '@nestkit/load-balancing';
-import { type BreakerRegistry, DEADLINE_HEADER, Deadline, hedge, InstanceCircuitOpenError, isCancellation, LatencyTracker, timeout, type UpstreamPolicy } from '@nestkit/resilience';
-import { childOf, formatTraceparent, TraceContextStore } from '@nestkit/tracing';
-import { endToEndHeaders, type HeaderValues } from './hop-by-hop';
+import { TimeoutError, UnavailableError } from '@nestkit/errors';
+import type { Balancer, OutlierDetector, PendingTracker } from '@nestkit/load-balancing';
+import {
+  AdaptiveLimiter,
+  CircuitBreaker,
+  type CircuitBreakerRegistry,
+  type Deadline,
+  ignoreEvents,
+  LatencyTracker,
+  PermitBulkhead,
+  RetryBudget,
+  type UpstreamPolicyOptions,
+} from '@nestkit/resilience';
+import type { HeaderValues } from './hop-by-hop';
 import { HttpResponse } from './http-response';
-import { RETRYABLE_STATUSES, UpstreamStatusError } from './upstream-status.error';
+import { adaptiveLimit, bulkhead } from './middleware/admission.middleware';
+import { attemptTimeout } from './middleware/attempt-timeout.middleware';
+import { instanceBreaker, upstreamBreaker } from './middleware/breaker.middleware';
+import { deadline, trace } from './middleware/deadline.middleware';
+import { chain, type Endpoint } from './middleware/endpoint';
+import { Attempt, Exchange, type ExchangeDefaults } from './middleware/exchange';
+import { hedge } from './middleware/hedge.middleware';
+import { pick, report } from './middleware/pick.middleware';
+import { PoolTransport } from './middleware/pool.transport';
+import { retry } from './middleware/retry.middleware';
+import type { UpstreamAnswer, UpstreamCall } from './upstream-call';
 
 /** What an {@link HttpClient} calls and how. */
 export interface HttpClientOptions {
@@ -18,32 +37,30 @@ export interface HttpClientOptions {
   readonly timeoutMs: number;
   /** Sent with every request; request headers win on conflict. */
   readonly headers?: Readonly<Record<string, string>>;
-  /**
-   * Passive health: instances it ejected are not picked, and every outcome is reported to it (a 5xx,
-   * a timeout or an unreachable instance is a failure; any other answer, 4xx included, a success).
-   */
+  /** Passive health: ejected instances are not picked; a 5xx or a fault is a failure, any other answer a success. */
   readonly outliers?: OutlierDetector;
   /** Counts calls in flight per instance, for least-pending and power-of-two-choices balancers. */
   readonly pending?: PendingTracker;
   /**
-   * Bulkhead, circuit breaker, retry and per-attempt timeout for this upstream (`policyFor`). Retries
-   * apply only to idempotent calls (GET, HEAD, OPTIONS, PUT, DELETE, or any call with an
-   * `Idempotency-Key`), each attempt on a different instance when there is one; others get the same
-   * policy without retry. Without it, a call is one attempt bounded by `timeoutMs`.
+   * Bulkhead, adaptive limit, circuit breaker, retry and per-attempt timeout for this upstream, as
+   * `policyFor` takes them (e.g. `upstreamPolicyOptions(service, config, timeoutMs)`). Without it, a call
+   * is one attempt bounded by `timeoutMs`.
    */
-  readonly policy?: UpstreamPolicy;
+  readonly policy?: UpstreamPolicyOptions;
   /**
-   * A circuit breaker per instance (e.g. `new BreakerRegistry(RECOMMENDED_INSTANCE_BREAKER)`): every attempt
-   * goes through its instance's breaker, where a 5xx, a timeout or an unreachable instance counts as a
-   * fault, and instances whose breaker is open are not picked while another one is available. Catches
-   * an instance failing a share of its calls, which consecutive-failure ejection misses.
+   * A breaker per instance (e.g. `new CircuitBreakerRegistry(RECOMMENDED_INSTANCE_BREAKER)`): a 5xx or a
+   * fault counts against the instance, and instances whose breaker is open are not picked while another is.
    */
-  readonly instanceBreakers?: BreakerRegistry;
+  readonly instanceBreakers?: CircuitBreakerRegistry;
+  /** Keep-alive connections per instance; default 128. */
+  readonly connections?: number;
+  /** Longest silence while a response body streams; default `timeoutMs`. */
+  readonly bodyTimeoutMs?: number;
+  /** Wait before a hedged attempt while no latency has been measured yet; default 100 ms. */
+  readonly hedgeAfterMs?: number;
 }
 
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-
-/** One call to the service. */
+/** One buffered call to the service (see {@link HttpClient.request}). */
 export interface HttpRequest {
   /** Defaults to `GET`. */
   readonly method?: string;
@@ -54,187 +71,121 @@ export interface HttpRequest {
   readonly body?: Buffer | Uint8Array | string;
   /** Cancels the call, e.g. when the client of the gateway goes away. */
   readonly signal?: AbortSignal;
-  /** The caller's own deadline; the call uses the earlier of it and `timeoutMs`. */
+  /** The caller's own deadline (default `DeadlineStore.current()`); the call uses the earlier of it and `timeoutMs`. */
   readonly deadline?: Deadline;
   /** Affinity key passed to the balancer. */
   readonly key?: string;
-  /**
-   * For idempotent reads only: if the first attempt has not answered after the recent p95 latency of
-   * this upstream (or `hedgeAfterMs` before there is one), send a second one to another instance; the
-   * first answer wins and the other is aborted.
-   */
+  /** For idempotent reads: race a second attempt on another instance after the recent p95 latency. */
   readonly hedge?: boolean;
 }
 
-/** Wait before a hedged attempt while no latency has been measured yet. */
-const DEFAULT_HEDGE_AFTER_MS = 100;
-
 /**
- * Calls one logical service over HTTP: picks a healthy instance (instancer + balancer), bounds the call
- * by the earlier of its timeout and the caller's deadline, forwards the remaining budget in
- * `x-request-deadline` and the caller's trace as a child span in `traceparent`, and maps transport
- * failures to platform errors. HTTP error statuses are
- * returned, not thrown, and redirects are never followed, so a gateway can relay responses as they are.
+ * Calls one logical service over HTTP, as a chain of small middlewares (Go kit style) composed once,
+ * here, where their order can be read. Upstream statuses travel as values: a 503 is an answer that
+ * breakers count and retries repeat, never an exception. Bodies stream both ways over a keep-alive undici
+ * `Pool` per instance, redirects are never followed, and the caller's cancellation aborts the upstream request.
  */
 export class HttpClient {
+  /** The upstream's breaker, when the policy has one. */
+  readonly breaker?: CircuitBreaker;
+  readonly bulkhead?: PermitBulkhead;
+  readonly limiter?: AdaptiveLimiter;
+  readonly retryBudget?: RetryBudget;
   private readonly latency = new LatencyTracker();
+  private readonly transport: PoolTransport;
+  private readonly defaults: ExchangeDefaults;
+  private readonly endpoint: Endpoint;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly options: HttpClientOptions) {}
+  constructor(private readonly options: HttpClientOptions) {
+    const { service, policy } = options;
+    const listener = policy?.listener;
+    this.defaults = { service, timeoutMs: options.timeoutMs, headers: options.headers };
+    this.bulkhead = policy?.bulkhead && new PermitBulkhead(service, { ...policy.bulkhead, listener: listener ?? policy.bulkhead.listener });
+    this.limiter = policy?.adaptiveLimit && new AdaptiveLimiter(policy.adaptiveLimit);
+    this.breaker = policy?.breaker && new CircuitBreaker(service, { ...policy.breaker, scope: 'upstream', listener: listener ?? policy.breaker.listener });
+    this.retryBudget = policy?.retry && (policy.retry.budget ?? new RetryBudget());
+    this.transport = new PoolTransport({ service, connections: options.connections ?? 128, bodyTimeoutMs: options.bodyTimeoutMs ?? options.timeoutMs });
+    this.endpoint = this.compose();
+    this.unsubscribe = options.instancer.subscribe(service, (instances) => this.transport.retain(instances));
+  }
 
   /**
-   * Sends `request` to one instance and returns the whole response. Rejects with `NoInstancesError`
-   * when none is up, `TimeoutError` (`upstream-timeout`) when the budget runs out,
-   * `UnavailableError` (`upstream-unavailable`) when the instance cannot be reached, and the signal's
-   * reason when the caller cancels.
+   * Sends `call` to one instance and answers as soon as the response headers arrive, the body streaming.
+   * Any status is an answer (502/503/504 are first retried elsewhere when allowed). Rejects with
+   * `NoInstancesError`, `TimeoutError` (`upstream-timeout`) when the deadline passes before the headers,
+   * `UnavailableError` (`upstream-unavailable`, `circuit-open`, `bulkhead-full`, `concurrency-limit`),
+   * or the caller's signal's reason when it cancels.
    */
+  call(call: UpstreamCall): Promise<UpstreamAnswer> {
+    try {
+      return this.endpoint(new Attempt(new Exchange(call, this.defaults)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link call} with the whole body read: for service-to-service calls that want JSON, not a stream. */
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const { service } = this.options;
-    const now = Date.now();
-    const deadline = Deadline.min(request.deadline, this.options.timeoutMs, now);
-    const budgetMs = deadline.remaining(now);
-    if (budgetMs === 0) {
-      throw new TimeoutError(`Deadline for a call to "${service}" expired before it was sent`, 'upstream-timeout');
-    }
-    const init = this.requestInit(request);
-    const tried = new Set<string>();
-    const hedged = request.hedge === true && IDEMPOTENT_METHODS.has(init.method as string);
-    const once = (signal: AbortSignal) => this.attempt(request, init, deadline, signal, tried);
-    const attempt = hedged
-      ? (signal: AbortSignal) => hedge((context) => once(context.signal), { delayMs: this.latency.p95() ?? DEFAULT_HEDGE_AFTER_MS, signal, upstream: service })
-      : once;
-    const policy = this.options.policy;
-    if (!policy) {
-      return this.single(() => timeout(service, budgetMs).execute(({ signal }) => attempt(signal), request.signal), budgetMs, request.signal, tried);
-    }
-    // The overall deadline bounds every attempt and backoff; the policy's own timeout bounds each attempt.
-    const overall = AbortSignal.any([AbortSignal.timeout(budgetMs), ...(request.signal ? [request.signal] : [])]);
-    const idempotent = IDEMPOTENT_METHODS.has(init.method as string) || new Headers(init.headers).has('idempotency-key');
-    const guarded = idempotent ? policy : policy.withoutRetry;
-    try {
-      return await guarded.execute(({ signal }) => attempt(signal), overall);
-    } catch (error) {
-      if (error instanceof UpstreamStatusError) return error.response;
-      if (request.signal?.aborted) throw request.signal.reason;
-      if (overall.aborted) throw new TimeoutError(`Calls to "${service}" did not succeed within ${budgetMs} ms`, 'upstream-timeout', error);
-      throw isAppError(error) ? error : new UnavailableError(`Calls to "${service}" failed`, 'upstream-unavailable', error);
-    }
+    const answer = await this.call({
+      method: (request.method ?? 'GET').toUpperCase(),
+      path: request.path,
+      headers: (request.headers ?? {}) as UpstreamCall['headers'],
+      body: request.body,
+      signal: request.signal,
+      deadline: request.deadline,
+      key: request.key,
+      hedge: request.hedge,
+    });
+    const body = await this.read(answer, request.signal);
+    const headers: Record<string, string> = {};
+    for (const name in answer.headers) if (name !== 'set-cookie') headers[name] = String(answer.headers[name]);
+    return new HttpResponse(answer.status, headers, body, answer.instance.id, (answer.headers['set-cookie'] as string[] | undefined) ?? []);
   }
 
-  private async single(call: () => Promise<HttpResponse>, budgetMs: number, signal: AbortSignal | undefined, tried: ReadonlySet<string>): Promise<HttpResponse> {
+  /** The ids of the instances this client holds a connection pool for. */
+  pooledInstances(): string[] {
+    return this.transport.pooled();
+  }
+
+  /** Stops following discovery and closes every connection pool, letting calls in flight finish. */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.transport.close();
+  }
+
+  // The whole chain, outermost first. Parts the client was not configured with are left out.
+  private compose(): Endpoint {
+    const { service, instancer, balancer, outliers, pending, instanceBreakers, policy } = this.options;
+    const listener = policy?.listener ?? ignoreEvents;
+    return chain(
+      [
+        deadline(service),
+        trace(),
+        this.bulkhead && bulkhead(this.bulkhead),
+        this.limiter && adaptiveLimit(this.limiter, service, policy?.adaptiveLimit?.listener ?? listener),
+        this.breaker && upstreamBreaker(this.breaker),
+        policy?.retry && this.retryBudget && retry({ ...policy.retry, upstream: service, budget: this.retryBudget, listener: policy.listener ?? policy.retry.listener ?? ignoreEvents }),
+        hedge({ upstream: service, latency: this.latency, defaultDelayMs: this.options.hedgeAfterMs ?? 100, listener }),
+        pick({ service, instancer, balancer, outliers, instanceBreakers }),
+        instanceBreakers && instanceBreaker(instanceBreakers),
+        report({ outliers, pending, latency: this.latency }),
+        policy && attemptTimeout(policy.timeoutMs, service, listener),
+      ],
+      this.transport.send,
+    );
+  }
+
+  private async read(answer: UpstreamAnswer, signal: AbortSignal | undefined): Promise<Buffer> {
+    const chunks: Buffer[] = [];
     try {
-      return await call();
+      for await (const chunk of answer.body as Readable) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
     } catch (error) {
-      if (error instanceof UpstreamStatusError) return error.response;
       if (signal?.aborted) throw signal.reason;
-      if (error instanceof TimeoutError) {
-        const instance = [...tried].pop();
-        throw new TimeoutError(`Upstream "${this.options.service}" instance "${instance}" did not answer within ${budgetMs} ms`, 'upstream-timeout', error);
-      }
-      throw error;
+      const target = `Upstream "${this.options.service}" instance "${answer.instance.id}"`;
+      if ((error as { code?: unknown }).code === 'UND_ERR_BODY_TIMEOUT') throw new TimeoutError(`${target} stalled while sending its response`, 'upstream-timeout', error);
+      throw new UnavailableError(`${target} broke off its response`, 'upstream-unavailable', error);
     }
   }
-
-  /** One try: a fresh instance (not one this call already tried, when another is up), sent and reported. */
-  private async attempt(request: HttpRequest, init: RequestInit, deadline: Deadline, signal: AbortSignal, tried: Set<string>): Promise<HttpResponse> {
-    const instance = this.pick(request.key, tried);
-    tried.add(instance.id);
-    const release = this.options.pending?.start(instance.id);
-    const started = performance.now();
-    try {
-      const response = await this.sendGuarded(instance, request.path, init, deadline, signal);
-      this.report(instance, response.status < 500);
-      if (response.status < 500) this.latency.record(performance.now() - started);
-      if (RETRYABLE_STATUSES.has(response.status)) throw new UpstreamStatusError(response);
-      return response;
-    } catch (error) {
-      if (error instanceof UpstreamStatusError) throw error;
-      // A caller that gave up, or a hedged attempt that lost the race, says nothing about the instance.
-      const cancelled = request.signal?.aborted === true || (signal.aborted && isCancellation(signal.reason));
-      // Nor does a refusal by the instance's own breaker: the instance was not called.
-      if (!cancelled && !(error instanceof InstanceCircuitOpenError)) this.report(instance, false);
-      throw this.failure(error, instance, request.signal);
-    } finally {
-      release?.();
-    }
-  }
-
-  private pick(key: string | undefined, tried: ReadonlySet<string>): ServiceInstance {
-    const { service, outliers, instanceBreakers } = this.options;
-    const discovered = this.options.instancer.instances(service);
-    const closed = instanceBreakers ? discovered.filter((instance) => !instanceBreakers.isOpen(instance.id)) : discovered;
-    // With every breaker open, try anyway: the breaker fails the call fast or lets a probe through.
-    const up = closed.length > 0 ? closed : discovered;
-    const healthy = outliers ? outliers.filter(up) : up;
-    const untried = healthy.filter((instance) => !tried.has(instance.id));
-    const instance = this.options.balancer.pick(untried.length > 0 ? untried : healthy, key);
-    if (!instance) throw new NoInstancesError(service);
-    return instance;
-  }
-
-  private report(instance: ServiceInstance, ok: boolean): void {
-    if (ok) this.options.outliers?.recordSuccess(instance.id);
-    else this.options.outliers?.recordFailure(instance.id);
-  }
-
-  private requestInit(request: HttpRequest): RequestInit {
-    const method = (request.method ?? 'GET').toUpperCase();
-    if (!request.path.startsWith('/')) throw new TypeError(`Request path must start with "/": ${request.path}`);
-    if (request.body !== undefined && (method === 'GET' || method === 'HEAD')) throw new TypeError(`${method} requests cannot have a body`);
-    // Built here, outside the failure mapping, so a malformed header is a programming error, not an outage.
-    const headers = new Headers({ ...this.options.headers, ...endToEndHeaders(request.headers ?? {}) });
-    // fetch decompresses bodies but keeps content-encoding, which would corrupt a relayed response.
-    headers.set('accept-encoding', 'identity');
-    return { method, headers, body: request.body as RequestInit['body'], redirect: 'manual' };
-  }
-
-  /** {@link send} through the instance's breaker, when there are per-instance breakers. */
-  private async sendGuarded(instance: ServiceInstance, path: string, init: RequestInit, deadline: Deadline, signal: AbortSignal): Promise<HttpResponse> {
-    const breaker = this.options.instanceBreakers?.get(instance.id);
-    if (!breaker) return this.send(instance, path, init, deadline, signal);
-    try {
-      return await breaker.execute(async () => {
-        const response = await this.send(instance, path, init, deadline, signal);
-        if (response.status >= 500) throw new ServerErrorAnswer(response);
-        return response;
-      }, signal);
-    } catch (error) {
-      if (error instanceof ServerErrorAnswer) return error.response;
-      throw error;
-    }
-  }
-
-  private async send(instance: ServiceInstance, path: string, init: RequestInit, deadline: Deadline, signal: AbortSignal): Promise<HttpResponse> {
-    const headers = new Headers(init.headers);
-    headers.set(DEADLINE_HEADER, deadline.toHeader());
-    // Each attempt is a child span of the caller's trace, so the trace crosses every hop on its own.
-    const trace = TraceContextStore.current();
-    if (trace && !headers.has('traceparent')) headers.set('traceparent', formatTraceparent(childOf(trace)));
-    const response = await fetch(`${instanceUrl(instance)}${path}`, { ...init, headers, signal });
-    const body = Buffer.from(await response.arrayBuffer());
-    const setCookies = response.headers.getSetCookie();
-    const relayed = endToEndHeaders(Object.fromEntries([...response.headers].filter(([name]) => name !== 'set-cookie')));
-    return new HttpResponse(response.status, relayed, body, instance.id, setCookies);
-  }
-
-  private failure(error: unknown, instance: ServiceInstance, signal: AbortSignal | undefined): unknown {
-    const target = `"${this.options.service}" instance "${instance.id}"`;
-    if (signal?.aborted) return signal.reason;
-    if (error instanceof TimeoutError) return new TimeoutError(`Upstream ${target} did not answer in time`, 'upstream-timeout', error);
-    if (isAppError(error)) return error;
-    const reason = causeCode(error);
-    return new UnavailableError(`Upstream ${target} at ${instanceUrl(instance)} could not be reached${reason ? ` (${reason})` : ''}`, 'upstream-unavailable', error);
-  }
-}
-
-/** Carries a 5xx answer through an instance breaker as a fault, to be returned as the answer afterwards. */
-class ServerErrorAnswer extends Error {
-  constructor(readonly response: HttpResponse) {
-    super(`Instance "${response.instanceId}" answered ${response.status}`);
-  }
-}
-
-/** The system error code (`ECONNREFUSED`) undici buries in `cause`, when there is one. */
-function causeCode(error: unknown): string | undefined {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
 }

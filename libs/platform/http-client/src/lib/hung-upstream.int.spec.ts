@@ -7,7 +7,7 @@ import { InMemoryRegistry } from '@nestkit/discovery';
 import { anInstance } from '@nestkit/discovery/testing';
 import { TimeoutError } from '@nestkit/errors';
 import { RoundRobinBalancer } from '@nestkit/load-balancing';
-import { policyFor, RECOMMENDED_UPSTREAM_POLICY } from '@nestkit/resilience';
+import { RECOMMENDED_UPSTREAM_POLICY } from '@nestkit/resilience';
 import { HttpClient } from './http-client';
 
 /** Issue 4: a hung upstream costs each caller its budget and nothing more: no socket outlives its call. */
@@ -38,7 +38,7 @@ describe(`${HttpClient.name} against an upstream that never answers`, () => {
       instancer: registry,
       balancer: new RoundRobinBalancer(),
       timeoutMs: 100,
-      policy: policyFor('catalog', { ...RECOMMENDED_UPSTREAM_POLICY, timeoutMs: 100, breaker: undefined }),
+      policy: { ...RECOMMENDED_UPSTREAM_POLICY, timeoutMs: 100, breaker: undefined },
     });
     // Event-loop stalls (a busy CI box) are reported with a failure, so a slow machine is told apart from a slow client.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });

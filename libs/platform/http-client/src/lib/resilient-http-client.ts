@@ -1,8 +1,7 @@
 import type { Instancer, ServiceInstance } from '@nestkit/discovery';
 import { type Balancer, OutlierDetector, RoundRobinBalancer } from '@nestkit/load-balancing';
 import {
-  BreakerRegistry,
-  policyFor,
+  CircuitBreakerRegistry,
   RECOMMENDED_INSTANCE_BREAKER,
   type ResilienceConfig,
   type ResilienceListener,
@@ -23,18 +22,20 @@ export interface ResilientHttpClientOptions {
   /** Receives the policy's events (retries, breaker transitions, rejections), e.g. for metrics. */
   readonly listener?: ResilienceListener;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Keep-alive connections per instance; default 128. */
+  readonly connections?: number;
 }
 
 /**
  * The recommended way to call another service: an {@link HttpClient} with passive health (an
- * {@link OutlierDetector} that also skips instances whose own breaker is open), a per-instance breaker
- * registry, and the upstream's policy (bulkhead, optional adaptive limit, breaker, retry, timeout) from
+ * {@link OutlierDetector} that also skips instances whose own breaker is open), a breaker per instance,
+ * and the upstream's policy (bulkhead, optional adaptive limit, breaker, retry, timeout) from
  * `UPSTREAM_POLICIES` over the recommended defaults. Create one per upstream and keep it: the policy's
- * state is shared by every call.
+ * state and the connection pools are shared by every call.
  */
 export function resilientHttpClient(options: ResilientHttpClientOptions): HttpClient {
   const { service, config, timeoutMs, listener } = options;
-  const instanceBreakers = new BreakerRegistry({ ...RECOMMENDED_INSTANCE_BREAKER, listener });
+  const instanceBreakers = new CircuitBreakerRegistry({ ...RECOMMENDED_INSTANCE_BREAKER, listener });
   return new HttpClient({
     service,
     instancer: options.instancer,
@@ -43,6 +44,7 @@ export function resilientHttpClient(options: ResilientHttpClientOptions): HttpCl
     instanceBreakers,
     timeoutMs,
     headers: options.headers,
-    policy: policyFor(service, { ...upstreamPolicyOptions(service, config, timeoutMs), listener }),
+    connections: options.connections,
+    policy: { ...upstreamPolicyOptions(service, config, timeoutMs), listener },
   });
 }
