@@ -1,7 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiConsumes } from '@nestjs/swagger';
 import { Anonymous } from '@nestkit/auth';
-import { OAuthTokenRequest, type OAuthTokenResponse } from '@nestkit/contracts/identity';
-import { ZodValidationPipe } from '@nestkit/errors';
+import { OAuthTokenRequest, OAuthTokenResponse } from '@nestkit/contracts/identity';
+import { ApiProblems, ApiZodResponse, ZodBody } from '@nestkit/openapi';
 import { clientCredentials } from './client-credentials';
 import { ServiceClients } from './service-clients';
 
@@ -16,7 +17,10 @@ export class OAuthTokenHttpController {
   @Anonymous()
   @Post('token')
   @HttpCode(200)
-  token(@Headers('authorization') authorization: string | undefined, @Body(new ZodValidationPipe(OAuthTokenRequest)) body: OAuthTokenRequest): Promise<OAuthTokenResponse> {
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiZodResponse(200, OAuthTokenResponse, 'A service token (client credentials) or an on-behalf-of token (token exchange).')
+  @ApiProblems(401)
+  token(@Headers('authorization') authorization: string | undefined, @ZodBody(OAuthTokenRequest) body: OAuthTokenRequest): Promise<OAuthTokenResponse> {
     return this.clients.token(clientCredentials(authorization, body), body);
   }
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { Permissions } from '@nestkit/auth';
-import { Permission, type SigningKeyView } from '@nestkit/contracts/identity';
+import { Permission, SigningKeyView } from '@nestkit/contracts/identity';
+import { ApiProblems, ApiZodResponse } from '@nestkit/openapi';
+import { z } from 'zod';
 import { SigningKeys } from './signing-keys';
 
 /** Inspect the signing keys and rotate them on demand (e.g. after a suspected compromise of the active key). */
@@ -10,6 +12,7 @@ export class SigningKeysAdminController {
 
   @Get()
   @Permissions(Permission.keysRead)
+  @ApiZodResponse(200, z.array(SigningKeyView), 'Every signing key with its state.')
   list(): SigningKeyView[] {
     return this.keys.views();
   }
@@ -18,6 +21,8 @@ export class SigningKeysAdminController {
   @Post('rotate')
   @HttpCode(200)
   @Permissions(Permission.keysRotate)
+  @ApiZodResponse(200, z.array(SigningKeyView), 'The keys after rotation.')
+  @ApiProblems(409)
   rotate(): Promise<SigningKeyView[]> {
     return this.keys.rotate();
   }
