@@ -1,3 +1,4 @@
+export { CatalogCacheTags, productChangeTags } from './lib/catalog.cache-tags';
 export {
   CatalogEvents,
   StockItem,

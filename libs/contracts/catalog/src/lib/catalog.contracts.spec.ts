@@ -1,4 +1,4 @@
-import { Product, StockRejected, StockReleased, StockReserved } from '../index';
+import { CatalogCacheTags, Product, productChangeTags, StockRejected, StockReleased, StockReserved } from '../index';
 
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((issue) => issue.path.join('.')) ?? [];
@@ -44,6 +44,17 @@ describe('@nestkit/contracts/catalog', () => {
       expect(StockReleased).toMatchObject({ type: 'catalog.stock-released', version: 1 });
       expect(StockReleased.schema.safeParse({ orderId: 'o1', items: [{ productId: 'p1', quantity: 2 }] }).success).toBe(true);
       expect(paths(StockReleased.schema.safeParse({ orderId: 'o1', items: [] }))).toEqual(['items']);
+    });
+  });
+
+  describe('CatalogCacheTags', () => {
+    it('tags a product by its id, encoded so that a space or comma cannot split the tag', () => {
+      expect(CatalogCacheTags.product('p-kettle')).toBe('product:p-kettle');
+      expect(CatalogCacheTags.product('a b,c')).toBe('product:a%20b%2Cc');
+    });
+
+    it('purges the full list and each changed product once', () => {
+      expect(productChangeTags(['p1', 'p2', 'p1'])).toEqual(['products', 'product:p1', 'product:p2']);
     });
   });
 });

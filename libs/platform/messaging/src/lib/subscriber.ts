@@ -13,6 +13,15 @@ export interface SubscribeOptions<T> {
   maxDeliveries?: number;
   /** Delay before redelivery n+1 after failed delivery n; the last value repeats. Default 200, 1000, 5000. */
   retryDelaysMs?: readonly number[];
+  /**
+   * The group belongs to this process alone: a per-instance subscription, for work every instance must do
+   * (each gateway purging its own cache). Name the group uniquely per instance, e.g. `gateway.cache-purge.<uuid>`.
+   * RabbitMQ declares its queues classic and non-durable, expiring a minute after the consumer is gone; the
+   * in-memory bus forgets the group and its pending messages when its last subscription closes. Messages
+   * published while the instance is down are not kept for it. Kafka ignores it (groups hold no messages).
+   * Default false: a durable group that keeps messages for its consumers.
+   */
+  transient?: boolean;
 }
 
 /** A live consumer. `close` stops new deliveries to it and awaits the one it is handling. */

@@ -26,6 +26,7 @@ export class BusHub {
         group: request.group,
         maxDeliveries: request.maxDeliveries,
         retryDelaysMs: request.retryDelaysMs,
+        transient: request.transient,
         handler: async (_payload, envelope) => {
           const result = await peer.request<DeliverResult>('deliver', { subscription: request.id, envelope }, DELIVERY_TIMEOUT_MS);
           if ('invalid' in result) throw new InvalidMessageError(result.invalid);

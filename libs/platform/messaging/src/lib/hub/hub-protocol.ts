@@ -11,6 +11,7 @@ export interface SubscribeRequest {
   group: string;
   maxDeliveries?: number;
   retryDelaysMs?: readonly number[];
+  transient?: boolean;
 }
 
 /** One delivery from the hub to the service that subscribed. */

@@ -56,4 +56,18 @@ describe(`${HubBus.name} across processes`, () => {
     second.close();
     await h.bus.close();
   });
+
+  it("passes a transient group on to the hub, which forgets it with the service's last subscription", async () => {
+    const h = harness();
+    const first = h.subscriber.subscribe(Pinged, { group: 'gw.1', transient: true, handler: async () => undefined });
+    await h.subscriber.start();
+    await first.close();
+    await h.publisher.publish(createEnvelope(Pinged, { n: 1 }, { producer: 'test' }));
+    const handled: number[] = [];
+    h.subscriber.subscribe(Pinged, { group: 'gw.1', transient: true, handler: async (p) => void handled.push(p.n) });
+    await h.subscriber.start();
+    await h.publisher.publish(createEnvelope(Pinged, { n: 2 }, { producer: 'test' }));
+    await vi.waitFor(() => expect(handled).toEqual([2]));
+    await h.close();
+  });
 });

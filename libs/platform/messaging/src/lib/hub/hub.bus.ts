@@ -41,6 +41,7 @@ export class HubBus implements Publisher, Subscriber {
       group: options.group,
       maxDeliveries: options.maxDeliveries,
       retryDelaysMs: options.retryDelaysMs,
+      transient: options.transient,
     };
     const registered = this.peer.request('subscribe', request).finally(() => this.registering.delete(registered));
     this.registering.add(registered);

@@ -61,6 +61,11 @@ export class ConsumerGroup {
     this.host.changed();
   }
 
+  /** Consumers attached now. */
+  get attached(): number {
+    return this.consumers.length;
+  }
+
   /** Messages a consumer is handling or could pick up now. Queued messages with no consumer do not count. */
   active(): number {
     return this.inFlight + (this.consumers.length > 0 ? this.queue.length : 0);

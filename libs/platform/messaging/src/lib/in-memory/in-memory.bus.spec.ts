@@ -94,6 +94,39 @@ describe(InMemoryBus.name, () => {
     expect(handler).toHaveBeenCalledWith({ n: 1 }, expect.objectContaining({ type: 'test.pinged' }));
   });
 
+  it('forgets a transient group, and what it would have kept, once its last consumer left', async () => {
+    const first = sut.subscribe(Pinged, { group: 'g', transient: true, handler: async () => undefined });
+    const second = sut.subscribe(Pinged, { group: 'g', transient: true, handler: async () => undefined });
+    await first.close();
+    await sut.publish(ping(1));
+    await sut.idle();
+    await second.close();
+    await sut.publish(ping(2));
+    const received: unknown[] = [];
+    sut.subscribe(Pinged, { group: 'g', transient: true, handler: async (payload) => void received.push(payload) });
+    await sut.publish(ping(3));
+    await sut.idle();
+    expect(received).toEqual([{ n: 3 }]);
+  });
+
+  it('drops the pending redelivery of a transient group whose consumer left', async () => {
+    vi.useFakeTimers();
+    const handler = vi.fn(async () => {
+      throw new Error('fails');
+    });
+    const subscription = sut.subscribe(Pinged, { group: 'g', transient: true, retryDelaysMs: [1_000], handler });
+    await sut.publish(ping(1));
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(1));
+    await subscription.close();
+    const next = vi.fn(async () => undefined);
+    sut.subscribe(Pinged, { group: 'g', transient: true, handler: next });
+    await vi.advanceTimersByTimeAsync(5_000);
+    await sut.idle();
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(next).not.toHaveBeenCalled();
+    expect(sut.deadLetters()).toEqual([]);
+  });
+
   it('hands the handler a copy, as a broker would', async () => {
     const received: unknown[] = [];
     sut.subscribe(Pinged, { group: 'g', handler: async (payload) => void received.push(payload) });

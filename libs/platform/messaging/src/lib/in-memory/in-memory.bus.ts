@@ -79,6 +79,7 @@ export class InMemoryBus implements Publisher, Subscriber {
       close: async () => {
         this.subscriptions.delete(subscription);
         await group.detach(consumer);
+        if (options.transient) this.forget(contract.type, group);
       },
     };
     this.subscriptions.add(subscription);
@@ -129,6 +130,15 @@ export class InMemoryBus implements Publisher, Subscriber {
       byName.set(name, group);
     }
     return group;
+  }
+
+  /** Drops a per-instance group once its last consumer left: nobody will ever read what it would keep. */
+  private forget(type: string, group: ConsumerGroup): void {
+    if (group.attached > 0) return;
+    group.cancelRedeliveries();
+    const byName = this.groups.get(type);
+    if (byName?.get(group.name) === group) byName.delete(group.name);
+    this.notify();
   }
 
   private allGroups(): ConsumerGroup[] {

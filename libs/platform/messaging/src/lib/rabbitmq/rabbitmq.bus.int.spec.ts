@@ -57,4 +57,30 @@ describe(`${RabbitMqBus.name} topology`, () => {
       await connection.close().catch(() => undefined);
     }
   });
+
+  it('declares expiring classic queues for a group subscribed as transient, and refuses it as durable too', async () => {
+    const contract = tickContract();
+    const group = `gateway.cache-purge.${randomUUID()}`;
+    const handled: number[] = [];
+    harness.subscriber.subscribe(contract, { group, transient: true, handler: async (payload) => void handled.push(payload.n) });
+    expect(() => harness.subscriber.subscribe(contract, { group, handler: async () => undefined })).toThrow(
+      `RabbitMQ consumer group "${group}" is transient here; it cannot also be subscribed as durable`,
+    );
+    await harness.subscriber.start();
+    await harness.publisher.publish(tick(contract, 7));
+    await harness.idle();
+    expect(handled).toEqual([7]);
+
+    const connection = await connect(url, { timeout: 5_000 });
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      const main = `${harness.namespace}.${group}`;
+      await channel.assertQueue(main, { durable: false, arguments: { 'x-queue-type': 'classic', 'x-expires': 60_000 } });
+      await channel.assertQueue(`${main}.dlq`, { durable: false, arguments: { 'x-queue-type': 'classic', 'x-expires': 60_000 } });
+      await expect(channel.assertQueue(main, { durable: true, arguments: { 'x-queue-type': 'quorum' } })).rejects.toThrow(/PRECONDITION_FAILED/);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  });
 });

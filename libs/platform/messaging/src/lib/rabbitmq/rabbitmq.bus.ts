@@ -61,11 +61,15 @@ export class RabbitMqBus implements Publisher, Subscriber {
     await track(this.publishing, this.publishBatch(batch));
   }
 
-  /** Joins `options.group` (queue `<prefix><group>`, bound to `contract.type`); consumes once started. */
+  /**
+   * Joins `options.group` (queue `<prefix><group>`, bound to `contract.type`); consumes once started. A
+   * `transient` group (or one `transientGroups` names) gets expiring classic queues; throws a TypeError when
+   * a group subscribed here before is asked for with the other durability.
+   */
   subscribe<T>(contract: MessageContract<T>, options: SubscribeOptions<T>): Subscription {
     if (this.closing) throw closedError();
     const registration = toRegistration(contract, options);
-    const consumer = this.consumerFor(options.group);
+    const consumer = this.consumerFor(options.group, options.transient === true);
     consumer.register(registration);
     // Declared at once when connected, so that a publish after `subscribe` returns is never routed nowhere.
     if (this.connection.active) void track(this.declaring, this.declareLate(consumer));
@@ -136,12 +140,16 @@ export class RabbitMqBus implements Publisher, Subscriber {
     }
   }
 
-  private consumerFor(group: string): RabbitMqGroupConsumer {
+  private consumerFor(group: string, transient: boolean): RabbitMqGroupConsumer {
+    const wanted = transient || this.options.transientGroups(group);
     let consumer = this.consumers.get(group);
     if (!consumer) {
-      const queues = groupQueues(this.options.queuePrefix, group, this.options.transientGroups(group));
-      consumer = new RabbitMqGroupConsumer(group, queues, this.host);
+      consumer = new RabbitMqGroupConsumer(group, groupQueues(this.options.queuePrefix, group, wanted), this.host);
       this.consumers.set(group, consumer);
+    } else if (consumer.queues.transient !== wanted) {
+      // RabbitMQ would refuse the redeclaration (PRECONDITION_FAILED) at the next reconnection: fail here instead.
+      const kinds = (value: boolean) => (value ? 'transient' : 'durable');
+      throw new TypeError(`RabbitMQ consumer group "${group}" is ${kinds(consumer.queues.transient)} here; it cannot also be subscribed as ${kinds(wanted)}`);
     }
     return consumer;
   }
