@@ -71,6 +71,15 @@ if (!existsSync('/usr/sbin/dnsmasq') && !process.env.NESTKIT_DNSMASQ_BIN) {
   }
 }
 
+// The OpenAPI fuzzing e2e spec runs schemathesis (PyPI), from a venv cached outside the repo.
+if (spawnSync('bash', ['scripts/infra/schemathesis.sh', 'path'], { cwd: repoRoot, stdio: 'ignore' }).status !== 0) {
+  if (!run('infra install (schemathesis)', 'bash', ['scripts/infra/schemathesis.sh', 'install'])) {
+    console.error('\ninfra: could not install schemathesis from PyPI into a venv (needs python3 with venv, or root to apt-get install python3-venv); see the lines above.');
+    summary({ passed: 0, failed: 1 });
+    process.exit(1);
+  }
+}
+
 const reportDir = mkdtempSync(join(tmpdir(), 'nestkit-test-'));
 const report = join(reportDir, 'vitest.json');
 run('vitest (unit, int, e2e)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...only], infra);

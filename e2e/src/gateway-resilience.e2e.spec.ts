@@ -1,6 +1,9 @@
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { freePort, waitFor } from '@nestkit/testing';
 import { AutocannonFlood } from './autocannon.flood';
 import { type Condition, type FlipWindow, flipWindows } from './flipping.windows';
@@ -86,7 +89,8 @@ describe('gateway resilience', () => {
       UPSTREAM_TIMEOUT_MS: '3000',
       // Catalog's own policy from config: 500 ms per attempt, so a hung catalog trips its breaker within a window.
       UPSTREAM_POLICIES: JSON.stringify({ catalog: { timeoutMs: 500 } }),
-      HEDGED_ROUTES: '/api/notifications',
+      // The platform's routes with hedging switched on for /api/notifications only.
+      GATEWAY_ROUTES_FILE: hedgedRoutesFile(),
       ...tokens.serviceEnv(),
       LOG_LEVEL: process.env['GW_LOG'] ?? 'warn',
     });
@@ -181,3 +185,13 @@ describe('gateway resilience', () => {
     expect(new Set(writes).size).toBe(2);
   });
 });
+
+/** config/gateway.routes.yaml with `hedge: true` on the notifications route, in a temporary file. */
+function hedgedRoutesFile(): string {
+  const routes = readFileSync(resolve(__dirname, '../../config/gateway.routes.yaml'), 'utf8');
+  const hedged = routes.replace('service: notifications,', 'service: notifications, hedge: true,');
+  if (hedged === routes) throw new Error('config/gateway.routes.yaml has no notifications route to hedge');
+  const file = join(mkdtempSync(join(tmpdir(), 'nestkit-hedge-')), 'routes.yaml');
+  writeFileSync(file, hedged);
+  return file;
+}

@@ -4,18 +4,22 @@ import { ConfigModule } from '@nestkit/config';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
+import { MessagingModule, messagingOptions } from '@nestkit/messaging';
 import { edgeVerifierOptions } from './auth/identity-endpoints';
 import { UpstreamTokens } from './auth/upstream-tokens';
 import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
 import { PlatformHttpController } from './platform/platform.http.controller';
-import { ProxyHttpController } from './routing/proxy.http.controller';
-import { ROUTES, routeTable } from './routing/route-table';
+import { Routes } from './routes/routes';
+import { CachePurgeSubscriber } from './cache/cache-purge.subscriber';
+import { ApiDocs } from './docs/api-docs';
+import { GatewayProxy } from './proxy/gateway-proxy';
 import { Upstreams } from './routing/upstreams';
 import { UpstreamsModule } from './routing/upstreams.module';
 
 /**
- * The gateway: routes `/api/*` to services found through discovery, verifying the user token at the edge
- * (per route, see the route table) and adding its own service token to every upstream call.
+ * The gateway: proxies the routes of its routes file and of what services announce to instances found
+ * through discovery, through its filter chain (request id, security headers, CORS, edge auth, rate
+ * limits, header rules, cache), adding its own service token to every upstream call.
  */
 @Module({})
 export class AppModule {
@@ -29,11 +33,13 @@ export class AppModule {
         UpstreamsModule,
         // The edge: user tokens only. The gateway is the caller of services, so it demands no service token itself.
         AuthModule.forRootAsync({ imports: [UpstreamsModule], inject: [Upstreams], useFactory: (upstreams: Upstreams) => edgeVerifierOptions(config, upstreams) }),
+        // Catalog's stock events purge the response cache. The gateway reads the bus only: no stream, no outbox.
+        MessagingModule.forRoot({ ...messagingOptions('gateway', config), stream: { backend: 'memory' } }),
         HealthModule.forRoot({ indicators: [RegistryReadiness] }),
       ],
-      // PlatformHttpController first: its static path must not be taken for a proxied one.
-      controllers: [PlatformHttpController, ProxyHttpController],
-      providers: [UpstreamTokens, { provide: ROUTES, useValue: routeTable(config.HEDGED_ROUTES) }],
+      // The proxy answers routed requests in front of Nest (see main.ts); Nest serves health and the platform API.
+      controllers: [PlatformHttpController],
+      providers: [UpstreamTokens, Routes, ApiDocs, GatewayProxy, CachePurgeSubscriber],
     };
   }
 }

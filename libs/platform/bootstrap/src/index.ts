@@ -1,2 +1,2 @@
-export { bootstrapService, type RunningService, type ServiceOptions } from './lib/bootstrap-service';
+export { bootstrapService, type FrontHandler, type RunningService, type ServiceOptions } from './lib/bootstrap-service';
 export { runMain } from './lib/run-main';

@@ -9,6 +9,8 @@ export class RecordingUpstream {
 
   private constructor(readonly name: string) {
     this.server = createServer((request, response) => {
+      // The gateway's API docs fetch every routed service's document now and then: not a proxied request.
+      if (request.url === '/openapi.json') return void response.writeHead(404).end();
       this.seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
       request.resume();
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ served: name, path: request.url }));

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** A W3C Trace Context position: which trace, which span, and whether it is sampled. */
 export interface TraceContext {
@@ -30,14 +30,31 @@ export function formatTraceparent(context: TraceContext): string {
   return `00-${context.traceId}-${context.spanId}-${context.sampled ? '01' : '00'}`;
 }
 
+/**
+ * Random ids from a pooled buffer refilled 4 KiB at a time: one `randomFillSync` per 170 spans instead of
+ * one per id (a per-request cost a proxy feels). The same CSPRNG, so ids stay unguessable.
+ */
+const POOL = Buffer.alloc(4096);
+let offset = POOL.length;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > POOL.length) {
+    randomFillSync(POOL);
+    offset = 0;
+  }
+  const hex = POOL.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return hex;
+}
+
 /** Starts a new trace (fresh trace and span ids), sampled by default. */
 export function newTraceContext(sampled = true): TraceContext {
-  return { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), sampled };
+  return { traceId: randomHex(16), spanId: randomHex(8), sampled };
 }
 
 /** A child span of `parent`: same trace, new span id. Each hop that forwards a request is a child. */
 export function childOf(parent: TraceContext): TraceContext {
-  return { ...parent, spanId: randomBytes(8).toString('hex') };
+  return { ...parent, spanId: randomHex(8) };
 }
 
 /** The context carried by incoming headers as a child span, or a new trace when there is none. */
