@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { HttpCache, StoredResponse } from '@nestkit/http-cache';
 import type { GatewayFilter, Next, ProxyExchange, ProxyResponse } from '../exchange';
@@ -6,8 +7,8 @@ const NEVER = new AbortController().signal;
 
 /**
  * The response cache (`cache` in a route, GET and HEAD only), over `@nestkit/http-cache`: answers from
- * the cache when it may, else makes one upstream call for all concurrent misses of a key. Authenticated
- * requests are cached per user and never shared. The answer says `x-cache: hit|miss|stale|bypass`.
+ * the cache when it may, else makes one upstream call for all concurrent misses of a key. Requests with
+ * credentials are cached per user (or per token) and never shared. The answer says `x-cache: hit|miss|stale|bypass`.
  *
  * A cached route's answers are read whole before they are sent (to be stored), so it suits the JSON
  * reads it is meant for, not downloads. The shared upstream call does not follow the first client's
@@ -22,7 +23,7 @@ export class CacheFilter implements GatewayFilter {
     const settings = exchange.match.route.spec.cache;
     if (!settings || (exchange.method !== 'GET' && exchange.method !== 'HEAD')) return next(exchange);
     const url = exchange.query ? `${exchange.path}?${exchange.query}` : exchange.path;
-    const result = await this.cache.serve({ method: exchange.method, url, headers: exchange.req.headers, user: exchange.principal?.subject }, async () => {
+    const result = await this.cache.serve({ method: exchange.method, url, headers: exchange.req.headers, user: cacheUser(exchange) }, async () => {
       const response = await next({ ...exchange, signal: NEVER });
       const stored: StoredResponse = { status: response.status, headers: response.headers, body: await bodyOf(response.body) };
       if (settings.defaultTtlMs > 0 && stored.headers['cache-control'] === undefined && stored.headers['expires'] === undefined) {
@@ -35,6 +36,17 @@ export class CacheFilter implements GatewayFilter {
     if (result.response.body.length > 0) headers['content-length'] = String(result.response.body.length);
     return { status: result.response.status, headers, body: result.response.status === 304 ? null : result.response.body };
   }
+}
+
+/**
+ * Whose entry this is: the verified user's; on a public route, a request that still carries a token gets
+ * entries of that token's own (its hash), since the service may have answered for its holder. Only
+ * requests with no credentials at all share entries.
+ */
+function cacheUser(exchange: ProxyExchange): string | undefined {
+  if (exchange.principal) return `user:${exchange.principal.subject}`;
+  const authorization = exchange.req.headers.authorization;
+  return authorization === undefined ? undefined : `token:${createHash('sha256').update(authorization).digest('base64url')}`;
 }
 
 async function bodyOf(body: ProxyResponse['body']): Promise<Buffer> {
