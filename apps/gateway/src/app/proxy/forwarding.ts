@@ -11,14 +11,17 @@ import type { HeaderBag } from './exchange';
  */
 export class ClientAddress {
   private readonly trust: (address: string, hop: number) => boolean;
+  /** No trusted proxy: the header is never read at all. */
+  private readonly trustsNone: boolean;
 
   constructor(trusted: readonly string[]) {
-    this.trust = trusted.length > 0 ? proxyaddr.compile([...trusted]) : () => false;
+    this.trustsNone = trusted.length === 0;
+    this.trust = this.trustsNone ? () => false : proxyaddr.compile([...trusted]);
   }
 
   /** The client's address: the nearest address in the chain that is not a trusted proxy. */
   of(req: IncomingMessage): string {
-    return proxyaddr(req, this.trust);
+    return this.trustsNone ? (req.socket.remoteAddress ?? '') : proxyaddr(req, this.trust);
   }
 
   /**
@@ -28,9 +31,9 @@ export class ClientAddress {
    */
   headers(req: IncomingMessage, clientIp: string): Record<string, string> {
     // proxyaddr.all: [socket peer, ...each trusted hop's claim..., the first untrusted address]
-    const chain = proxyaddr.all(req, this.trust).reverse();
     const peer = req.socket.remoteAddress ?? '';
-    const peerTrusted = this.trust(peer, 0);
+    const chain = this.trustsNone ? [peer] : proxyaddr.all(req, this.trust).reverse();
+    const peerTrusted = !this.trustsNone && this.trust(peer, 0);
     const proto = (peerTrusted && first(req.headers['x-forwarded-proto'])) || ((req.socket as TLSSocket).encrypted ? 'https' : 'http');
     const host = (peerTrusted && first(req.headers['x-forwarded-host'])) || first(req.headers.host) || '';
     const forwarded = `for=${forwardedNode(clientIp)};proto=${proto}${host ? `;host="${host.replace(/["\\]/g, '')}"` : ''}`;
