@@ -67,9 +67,13 @@ export class ApiDocs implements OnModuleInit, OnModuleDestroy {
         try {
           const response = await this.upstreams.client(service).request({ path: OPENAPI_PATH, deadline: Deadline.after(2_000) });
           if (response.status !== 200) throw new Error(`answered ${response.status}`);
-          this.documents.set(service, JSON.parse(response.body.toString('utf8')) as OpenApiDocument);
+          const document = JSON.parse(response.body.toString('utf8')) as Partial<OpenApiDocument>;
+          if (typeof document.openapi !== 'string' || !document.openapi.startsWith('3.') || typeof document.paths !== 'object' || document.paths === null) {
+            throw new Error('its /openapi.json is not an OpenAPI 3 document');
+          }
+          this.documents.set(service, document as OpenApiDocument);
         } catch (error) {
-          if (!this.documents.has(service)) this.logger.debug(`no OpenAPI document from ${service} yet: ${(error as Error).message}`);
+          if (!this.documents.has(service)) this.logger.debug(`no OpenAPI document from ${service}: ${(error as Error).message}`);
         }
       }),
     );

@@ -63,7 +63,7 @@ describe('gateway proxy path', () => {
       res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive, x-hop', 'keep-alive': 'timeout=99', 'x-hop': 'connection-scoped' });
       res.end(JSON.stringify({ url: req.url, headers: req.headers }));
     });
-    harness = await GatewayHarness.start(ROUTES);
+    harness = await GatewayHarness.start(ROUTES, { HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '2000' });
   });
 
   afterAll(async () => {
@@ -146,6 +146,29 @@ describe('gateway proxy path', () => {
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toContain('data: two');
+  });
+
+  it('cuts off a client that sends its headers too slowly (slowloris) with 408, and one whose body never ends', async () => {
+    const { hostname, port } = new URL(harness.url);
+    const slow = connect(Number(port), hostname);
+    await once(slow, 'connect');
+    const started = performance.now();
+    slow.write('GET /api/files/echo HTTP/1.1\r\nhost: x\r\n');
+    const trickle = setInterval(() => slow.write('x-slow: 1\r\n'), 200);
+    let answer = '';
+    for await (const chunk of slow) answer += String(chunk);
+    clearInterval(trickle);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('application/problem+json');
+    expect(performance.now() - started).toBeLessThan(3_500);
+
+    const stuck = connect(Number(port), hostname);
+    await once(stuck, 'connect');
+    const began = performance.now();
+    stuck.write('POST /api/files/upload HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\nx-test: stuck\r\n\r\nonly-this');
+    stuck.resume();
+    await once(stuck, 'close');
+    expect(performance.now() - began).toBeLessThan(4_500);
   });
 
   it('refuses dot segments and encoded slashes with 400 instead of normalising them into another route', async () => {

@@ -23,6 +23,14 @@ routes:
     versions: { weights: { "1.0.0": 50, "2.0.0": 50 } }
 `;
 
+/** What the new service publishes at /openapi.json. */
+const REVIEWS_OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'reviews', version: '1.0.0' },
+  paths: { '/latest': { get: { operationId: 'reviews_latest', responses: { '200': { description: 'The latest reviews', content: { 'application/json': { schema: { type: 'object' } } } } } } } },
+  components: { schemas: {} },
+};
+
 /** Issue 10's routing proofs: canary split, forced version, sticky users, consistent hashing, reloads and announced routes. */
 describe('gateway routing', () => {
   let harness: GatewayHarness;
@@ -128,18 +136,31 @@ describe('gateway routing', () => {
 
   it('routes a new service that announces its routes, with no gateway restart or edit, and refuses routes outside its prefix', async () => {
     expect((await fetch(`${harness.url}/api/reviews/latest`)).status).toBe(404);
-    const reviews = await TestUpstream.start({
-      service: 'reviews',
-      id: 'reviews-1',
-      metadata: announceRoutes([
-        { path: '/api/reviews/*', methods: ['GET'], rewrite: { stripPrefix: '/api/reviews' }, auth: 'public' },
-        { path: '/api/shop/products/*', methods: ['GET'], auth: 'public' },
-      ]),
-    });
+    const reviews = await TestUpstream.start(
+      {
+        service: 'reviews',
+        id: 'reviews-1',
+        metadata: announceRoutes([
+          { path: '/api/reviews/*', methods: ['GET'], rewrite: { stripPrefix: '/api/reviews' }, auth: 'public' },
+          { path: '/api/shop/products/*', methods: ['GET'], auth: 'public' },
+        ]),
+      },
+      (req, res, self) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(req.url === '/openapi.json' ? REVIEWS_OPENAPI : { served: self.id, path: req.url }));
+      },
+    );
     upstreams.push(reviews);
     await until('the announced route to be routed', async () => (await fetch(`${harness.url}/api/reviews/latest`)).status === 200);
     const body = (await (await fetch(`${harness.url}/api/reviews/latest`)).json()) as { served: string; path: string };
     expect(body).toEqual({ served: 'reviews-1', path: '/latest' });
+    // ...and documented in the merged OpenAPI, at the path clients use, without a gateway restart.
+    await until('the merged OpenAPI to show the new service', async () => {
+      const response = await fetch(`${harness.url}/docs/openapi.json`);
+      const document = (await response.json()) as { paths?: Record<string, unknown> };
+      return response.ok && document.paths !== undefined && '/api/reviews/latest' in document.paths;
+    });
     // Its claim on another service's paths was refused: those still go to shop.
     expect((await served('/api/shop/products/1')).startsWith('shop-')).toBe(true);
     await reviews.deregister();

@@ -65,7 +65,11 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
     // Our own server, so that the slow-client limits hold and a front handler (the gateway's proxy) can
     // answer before Fastify parses anything.
     serverFactory: (handler: RequestListener): Server => {
-      const server = createServer({ headersTimeout: options.headersTimeoutMs ?? 10_000, requestTimeout: options.requestTimeoutMs ?? 60_000 }, (req, res) => {
+      const headersTimeout = options.headersTimeoutMs ?? 10_000;
+      // Node checks those limits every `connectionsCheckingInterval` (30 s by default): check often enough
+      // that a slow client is cut off close to its limit.
+      const connectionsCheckingInterval = Math.min(1_000, headersTimeout);
+      const server = createServer({ headersTimeout, requestTimeout: options.requestTimeoutMs ?? 60_000, connectionsCheckingInterval }, (req, res) => {
         if (front.handle?.(req, res) !== true) handler(req, res);
       });
       return server;
