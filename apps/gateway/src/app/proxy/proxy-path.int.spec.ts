@@ -178,6 +178,14 @@ describe('gateway proxy path', () => {
     }
   });
 
+  it('answers an unrouted /api path with 404 problem+json gateway.no-route, and leaves other paths to Nest', async () => {
+    const response = await fetch(`${harness.url}/api/nowhere/x`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ status: 404, code: 'gateway.no-route' });
+    expect((await fetch(`${harness.url}/health/live`)).status).toBe(200);
+  });
+
   it('answers 401 on a user route without a token and routes a valid one', async () => {
     expect((await fetch(`${harness.url}/api/files/private/x`)).status).toBe(401);
     const ok = await fetch(`${harness.url}/api/files/private/x`, { headers: { authorization: `Bearer ${await harness.token()}` } });

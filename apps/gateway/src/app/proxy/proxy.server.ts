@@ -38,7 +38,7 @@ export class ProxyServer {
     // A CORS preflight is routed as the request it announces, so it reaches the route's CORS answer.
     const announced = method === 'OPTIONS' ? req.headers['access-control-request-method'] : undefined;
     const match = this.deps.table().match(typeof announced === 'string' ? announced.toUpperCase() : method, path, query);
-    if (!match) return false;
+    if (!match) return this.noRoute(req, res, method, path);
     const started = performance.now();
     const aborter = new AbortController();
     const exchange: ProxyExchange = {
@@ -68,6 +68,19 @@ export class ProxyServer {
       (response) => this.write(exchange, response),
       (error: unknown) => this.fail(exchange, error),
     );
+    return true;
+  }
+
+  /**
+   * Under `/api/` (the routed namespace, but for the gateway's own `/api/_platform/`) an unmatched request
+   * gets 404 problem+json `gateway.no-route` here; anything else is left to Nest.
+   */
+  private noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string): boolean {
+    if (!path.startsWith('/api/') || path.startsWith('/api/_platform/')) return false;
+    req.resume();
+    const body = JSON.stringify({ ...problem(404, 'gateway.no-route', `No route for ${method} ${path}; routes are in config/gateway.routes.yaml or announced by services.`), instance: path });
+    res.writeHead(404, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
     return true;
   }
 
