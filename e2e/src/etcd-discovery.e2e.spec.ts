@@ -1,5 +1,8 @@
 import { EtcdPlatform } from './etcd-platform';
 
+/** Past the gateway's response cache (RFC 9111 request no-cache), so every read reaches an instance and shows the balancing. */
+const NO_CACHE = { 'cache-control': 'no-cache' };
+
 const TTL_MS = 3_000;
 
 /**
@@ -22,7 +25,7 @@ describe('discovery through etcd', () => {
     const counts = new Map<string, number>();
     let errors = 0;
     for (let i = 0; i < requests; i += 1) {
-      const response = await fetch(`${platform.gateway}/api/catalog/products`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${platform.gateway}/api/catalog/products`, { headers: NO_CACHE, signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
       if (response.status !== 200) errors += 1;
       const id = response.headers.get('x-served-by') ?? 'none';

@@ -14,7 +14,8 @@ const DURATION_S = Number(process.env['FAILOVER_DURATION_S'] ?? 8);
  * see no error: the calls in flight to it are retried on another instance (issue 4).
  */
 async function loadWhileKilling(url: string, victim: () => Promise<void> | void) {
-  const run = autocannon({ url, connections: 8, duration: DURATION_S, timeout: 5 });
+  // `cache-control: no-cache` takes every read past the gateway's response cache, so each one reaches an instance.
+  const run = autocannon({ url, connections: 8, duration: DURATION_S, timeout: 5, headers: { 'cache-control': 'no-cache' } });
   const kill = setTimeout(() => void victim(), (DURATION_S * 1000) / 3);
   const result = await run;
   clearTimeout(kill);

@@ -3,6 +3,9 @@ import { bootstrapAdmin } from './bootstrap-admin';
 import { instanceIds } from './http';
 import { PlatformProcess } from './platform-process';
 
+/** Past the gateway's response cache (RFC 9111 request no-cache), so every read reaches an instance and shows the balancing. */
+const NO_CACHE = { 'cache-control': 'no-cache' };
+
 /**
  * Issue 3's proof on the embedded backend: three catalog instances share the traffic; one killed with
  * SIGKILL leaves the pool at once (its IPC channel closes) and the rest take all of it; the launcher
@@ -27,7 +30,7 @@ describe('replicas behind the gateway (embedded registry)', () => {
   async function servedBy(requests: number): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (let i = 0; i < requests; i += 1) {
-      const response = await fetch(`${platform.url}/api/catalog/products`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${platform.url}/api/catalog/products`, { headers: NO_CACHE, signal: AbortSignal.timeout(5_000) });
       expect(response.status).toBe(200);
       await response.arrayBuffer();
       const id = response.headers.get('x-served-by') ?? 'unknown';

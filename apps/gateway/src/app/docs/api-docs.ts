@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CONFIG } from '@nestkit/config';
 import { type ExposedRoute, HTTP_METHODS, mergeOpenApi, type OpenApiDocument, OPENAPI_PATH, swaggerUi, type SwaggerUiHandler } from '@nestkit/openapi';
-import { Deadline } from '@nestkit/resilience';
+import { INSTANCER, type Instancer } from '@nestkit/discovery';
+import { HttpClient } from '@nestkit/http-client';
+import { RoundRobinBalancer } from '@nestkit/load-balancing';
 import type { GatewayConfig } from '../gateway.config';
-import { Upstreams } from '../routing/upstreams';
 import type { RouteTable } from '../routes/route-table';
 import { Routes } from '../routes/routes';
 
@@ -21,6 +22,7 @@ const REFRESH_MS = 15_000;
 export class ApiDocs implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ApiDocs');
   private readonly documents = new Map<string, OpenApiDocument>();
+  private readonly clients = new Map<string, HttpClient>();
   private merged?: OpenApiDocument;
   private timer?: NodeJS.Timeout;
   private stop?: () => void;
@@ -29,7 +31,7 @@ export class ApiDocs implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly routes: Routes,
-    private readonly upstreams: Upstreams,
+    @Inject(INSTANCER) private readonly instancer: Instancer,
     @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {
     this.handle = swaggerUi({ base: '/docs', title: 'Nestkit API', document: () => this.merged });
@@ -42,9 +44,23 @@ export class ApiDocs implements OnModuleInit, OnModuleDestroy {
     void this.refresh();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.stop?.();
     clearInterval(this.timer);
+    await Promise.all([...this.clients.values()].map((client) => client.close()));
+  }
+
+  /**
+   * A client of its own per service, not the proxy's: documentation fetches must not count in the
+   * latencies that time hedges, nor in outlier detection or breakers.
+   */
+  private clientOf(service: string): HttpClient {
+    let client = this.clients.get(service);
+    if (!client) {
+      client = new HttpClient({ service, instancer: this.instancer, balancer: new RoundRobinBalancer(), timeoutMs: 2_000, connections: 1 });
+      this.clients.set(service, client);
+    }
+    return client;
   }
 
   /** The merged document now (after the first refresh has finished). */
@@ -65,7 +81,7 @@ export class ApiDocs implements OnModuleInit, OnModuleDestroy {
     await Promise.all(
       services.map(async (service) => {
         try {
-          const response = await this.upstreams.client(service).request({ path: OPENAPI_PATH, deadline: Deadline.after(2_000) });
+          const response = await this.clientOf(service).request({ path: OPENAPI_PATH });
           if (response.status !== 200) throw new Error(`answered ${response.status}`);
           const document = JSON.parse(response.body.toString('utf8')) as Partial<OpenApiDocument>;
           if (typeof document.openapi !== 'string' || !document.openapi.startsWith('3.') || typeof document.paths !== 'object' || document.paths === null) {
@@ -78,6 +94,11 @@ export class ApiDocs implements OnModuleInit, OnModuleDestroy {
       }),
     );
     for (const service of this.documents.keys()) if (!services.includes(service)) this.documents.delete(service);
+    for (const [service, client] of this.clients) {
+      if (services.includes(service)) continue;
+      this.clients.delete(service);
+      void client.close();
+    }
     const inputs = [...this.documents].map(([service, document]) => ({ service, document, routes: exposedRoutes(table, service) }));
     try {
       this.merged = exposedOnly(mergeOpenApi(inputs, { title: 'Nestkit API', version: this.config.SERVICE_VERSION }, { edgeProblems: [429, 502, 503, 504] }), table);
