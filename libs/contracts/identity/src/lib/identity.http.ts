@@ -1,8 +1,29 @@
 import { z } from 'zod';
 import { GrantableRole } from './identity.roles';
 
-/** An e-mail address, trimmed and lower-cased so that one mailbox maps to one account. */
-export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+/** zod's dot-atom local part (RFC 5321 §4.1.2), at most 64 characters long (RFC 5321 §4.5.3.1.1). */
+const LOCAL_PART = String.raw`(?![^@]{65})(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]`;
+/**
+ * A host name label (RFC 1123 §2.1): 1 to 63 letters, digits and inner hyphens. Hyphens in the third and
+ * fourth place are reserved (RFC 5890 §2.3.1) except for the `xn--` prefix of an IDN A-label.
+ */
+const LABEL = String.raw`(?!(?![Xx][Nn])[A-Za-z0-9][A-Za-z0-9\-]--)[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?`;
+/** A top-level domain: letters only, as zod's own e-mail pattern has it, and one label long at most. */
+const TOP_LEVEL_DOMAIN = '[A-Za-z]{2,63}';
+
+/**
+ * What `Email` accepts: zod's `z.email()` pattern with the length limits of RFC 5321 and the host name
+ * rules that JSON Schema's `format: email` checks, which zod's pattern leaves out. It has no flags, because
+ * the OpenAPI document carries only its source (as `pattern`), and spells both cases out, because the
+ * document applies it to the request before it is lower-cased. An A-label's Punycode is not decoded.
+ */
+const EMAIL_PATTERN = new RegExp(`^${LOCAL_PART}@(?:${LABEL}\\.)+${TOP_LEVEL_DOMAIN}$`);
+
+/**
+ * An e-mail address, trimmed and lower-cased so that one mailbox maps to one account: at most 254
+ * characters (RFC 5321 §4.5.3.1.3), a local part of at most 64, host name labels of at most 63.
+ */
+export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email({ pattern: EMAIL_PATTERN }));
 
 /** Body of `POST /register`: a new account's e-mail and password. */
 export const RegisterRequest = z.object({
