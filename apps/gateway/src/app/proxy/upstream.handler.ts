@@ -22,7 +22,8 @@ export interface UpstreamHandlerDeps {
 export function upstreamHandler(deps: UpstreamHandlerDeps): (exchange: ProxyExchange) => Promise<ProxyResponse> {
   return async (exchange) => {
     const { route, upstreamPath } = exchange.match;
-    const read = await requestBody(exchange.req, route.bodyLimitBytes);
+    const incoming = exchange.req.headers;
+    const read = incoming['content-length'] !== undefined || incoming['transfer-encoding'] !== undefined ? await requestBody(exchange.req, route.bodyLimitBytes) : undefined;
     // A GET or HEAD body has no meaning (RFC 9110 9.3.1); it is read (within the limit) and not sent on.
     const body = exchange.method === 'GET' || exchange.method === 'HEAD' ? discard(read) : read;
     const extra = exchange.upstreamHeaders;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { HttpCache, StoredResponse } from '@nestkit/http-cache';
+import type { RouteSpec } from '../../routes/route.schema';
 import type { GatewayFilter, Next, ProxyExchange, ProxyResponse } from '../exchange';
 
 const NEVER = new AbortController().signal;
@@ -19,9 +20,12 @@ export class CacheFilter implements GatewayFilter {
 
   constructor(private readonly cache: HttpCache) {}
 
-  async handle(exchange: ProxyExchange, next: Next): Promise<ProxyResponse> {
+  handle(exchange: ProxyExchange, next: Next): Promise<ProxyResponse> {
     const settings = exchange.match.route.spec.cache;
-    if (!settings || (exchange.method !== 'GET' && exchange.method !== 'HEAD')) return next(exchange);
+    return settings && (exchange.method === 'GET' || exchange.method === 'HEAD') ? this.serve(exchange, next, settings) : next(exchange);
+  }
+
+  private async serve(exchange: ProxyExchange, next: Next, settings: NonNullable<RouteSpec['cache']>): Promise<ProxyResponse> {
     const url = exchange.query ? `${exchange.path}?${exchange.query}` : exchange.path;
     const result = await this.cache.serve({ method: exchange.method, url, headers: exchange.req.headers, user: cacheUser(exchange) }, async () => {
       const response = await next({ ...exchange, signal: NEVER });

@@ -1,3 +1,4 @@
+import type { RouteSpec } from '../../routes/route.schema';
 import type { GatewayFilter, Next, ProxyExchange, ProxyResponse } from '../exchange';
 
 /**
@@ -8,9 +9,12 @@ import type { GatewayFilter, Next, ProxyExchange, ProxyResponse } from '../excha
 export class HeaderRulesFilter implements GatewayFilter {
   readonly name = 'header-rules';
 
-  async handle(exchange: ProxyExchange, next: Next): Promise<ProxyResponse> {
+  handle(exchange: ProxyExchange, next: Next): Promise<ProxyResponse> {
     const rules = exchange.match.route.spec.headers;
-    if (!rules) return next(exchange);
+    return rules ? this.apply(exchange, next, rules) : next(exchange);
+  }
+
+  private async apply(exchange: ProxyExchange, next: Next, rules: NonNullable<RouteSpec['headers']>): Promise<ProxyResponse> {
     const request = rules.request;
     if (request) {
       for (const [from, to] of Object.entries(request.rename ?? {})) {

@@ -1,5 +1,5 @@
 import { RateLimitedError, UnavailableError } from '@nestkit/errors';
-import type { RateLimiter } from '@nestkit/rate-limit';
+import type { RateLimitPolicy, RateLimiter } from '@nestkit/rate-limit';
 import type { GatewayFilter, Next, ProxyExchange, ProxyResponse } from '../exchange';
 
 /**
@@ -14,9 +14,12 @@ export class RateLimitFilter implements GatewayFilter {
 
   constructor(private readonly limiter: RateLimiter) {}
 
-  async handle(exchange: ProxyExchange, next: Next): Promise<ProxyResponse> {
+  handle(exchange: ProxyExchange, next: Next): Promise<ProxyResponse> {
     const policy = exchange.match.route.rateLimit;
-    if (!policy) return next(exchange);
+    return policy ? this.limit(exchange, next, policy) : next(exchange);
+  }
+
+  private async limit(exchange: ProxyExchange, next: Next, policy: RateLimitPolicy): Promise<ProxyResponse> {
     const identity = exchange.principal ? `user:${exchange.principal.subject}` : `ip:${exchange.clientIp}`;
     const decision = await this.limiter.consume(policy, identity);
     for (const name in decision.headers) exchange.responseHeaders[name.toLowerCase()] = decision.headers[name] as string;
