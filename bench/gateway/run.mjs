@@ -13,7 +13,7 @@ import { Processes } from './lib/processes.mjs';
 import { markdown, summarise } from './lib/report.mjs';
 import { ensureGatewayBuild, ensurePeers, ensureTools, machine, REPO, versions } from './lib/setup.mjs';
 import { topSelfFrames } from './lib/stats.mjs';
-import { detectGatewayMode, gatewayPlan, startDirect, startGateway, startMoleculerWeb, startNginx, startReplyFrom, startUpstream } from './lib/targets.mjs';
+import { detectGatewayMode, gatewayPlan, startDirect, startGateway, startMoleculerWeb, startNginx, startReplyFrom, startUndiciPipe, startUpstream } from './lib/targets.mjs';
 import { runWrk, writeScript } from './lib/wrk.mjs';
 import { BODY } from './servers/body.mjs';
 
@@ -25,6 +25,7 @@ const TARGETS = [
   { id: 'nginx', label: 'nginx reverse proxy (1 worker, upstream keep-alive)' },
   { id: 'moleculer-web', label: 'moleculer-web over the TCP transporter' },
   { id: 'reply-from', label: 'bare @fastify/reply-from' },
+  { id: 'undici-pipe', label: 'bare node:http + undici Pool pipe' },
   { id: 'gateway', label: 'gateway, everything on (user JWT)' },
   { id: 'gateway-public', label: 'gateway, public route' },
 ];
@@ -120,6 +121,7 @@ async function startTargets(opts, ctx) {
   if (wanted.has('nginx')) endpoints.set('nginx', await startNginx({ ...ctx, nginx: ctx.nginx }));
   if (wanted.has('moleculer-web')) endpoints.set('moleculer-web', await startMoleculerWeb(ctx));
   if (wanted.has('reply-from')) endpoints.set('reply-from', await startReplyFrom(ctx));
+  if (wanted.has('undici-pipe')) endpoints.set('undici-pipe', await startUndiciPipe(ctx));
   if (wanted.has('gateway') || wanted.has('gateway-public') || opts.cpuProf) {
     const gateway = await startGateway(ctx);
     endpoints.set('gateway', gateway.user);

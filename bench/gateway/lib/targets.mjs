@@ -97,6 +97,15 @@ export async function startReplyFrom(ctx) {
   return { url, headers: {} };
 }
 
+/** A bare node:http + undici Pool pipe to the upstream (the floor of any Node proxy). @param {StartContext} ctx @returns {Promise<Endpoint>} */
+export async function startUndiciPipe(ctx) {
+  const port = await freePort();
+  const entry = ctx.processes.start('undici-pipe', ctx.core, ctx.node, [join(HERE, 'servers/undici-pipe.mjs'), String(port), String(ctx.upstreamPort)]);
+  const url = `http://127.0.0.1:${port}/products`;
+  await waitUntilServing('undici-pipe', url, { entry, accept: answersItem });
+  return { url, headers: {} };
+}
+
 /** moleculer-web and a service node over the TCP transporter. @param {StartContext} ctx @returns {Promise<Endpoint>} */
 export async function startMoleculerWeb(ctx) {
   const [httpPort, apiTcp, serviceTcp] = [await freePort(), await freePort(), await freePort()];

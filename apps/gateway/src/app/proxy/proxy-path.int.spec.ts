@@ -20,6 +20,8 @@ describe('gateway proxy path', () => {
   let files: TestUpstream;
   const received = new Map<string, number>();
   const aborted = new Set<string>();
+  let seeFirstEvent: () => void = () => undefined;
+  const firstEventSeen = new Promise<void>((resolve) => (seeFirstEvent = resolve));
 
   beforeAll(async () => {
     files = await TestUpstream.start({ service: 'files', id: 'files-1' }, (req, res) => {
@@ -56,7 +58,8 @@ describe('gateway proxy path', () => {
       if (req.url === '/v1/events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.write('data: one\n\n');
-        setTimeout(() => res.end('data: two\n\n'), 300);
+        // The second event waits until the client has the first: a gateway that held the stream back deadlocks here.
+        void firstEventSeen.then(() => res.end('data: two\n\n'));
         return;
       }
       req.resume();
@@ -134,15 +137,13 @@ describe('gateway proxy path', () => {
   });
 
   it('passes server-sent events through as they are sent', async () => {
-    const started = performance.now();
     const response = await fetch(`${harness.url}/api/files/events`);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
-    const firstAt = performance.now() - started;
     expect(new TextDecoder().decode(first.value)).toContain('data: one');
-    // The first event arrives before the upstream ends the stream (300 ms later).
-    expect(firstAt).toBeLessThan(250);
+    // Only now does the upstream send the second event and end the stream.
+    seeFirstEvent();
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toContain('data: two');
