@@ -9,3 +9,4 @@ export { RandomBalancer, type Rng } from './lib/random.balancer';
 export { RoundRobinBalancer } from './lib/round-robin.balancer';
 export { WeightedBalancer, metadataWeight, type WeightOf } from './lib/weighted.balancer';
 export { ZonePreferringBalancer, type Zoned } from './lib/zone-preferring.balancer';
+export { hash32 } from './lib/hash32';

@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '@nestkit/discovery';
+import { hash32 } from '@nestkit/load-balancing';
 
 /** A route's `versions` setting, as validated by the route schema. */
 export interface VersionSplitSpec {
@@ -81,18 +82,7 @@ export class VersionSplit {
   }
 }
 
-/** FNV-1a (32 bit) of `text`, mapped onto [0, 1): cheap, stable across processes and restarts. */
+/** `text` hashed (the load-balancing lib's FNV-1a + murmur3 finaliser) onto [0, 1): stable across processes and restarts. */
 export function unitHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  // A final avalanche (murmur3's fmix32), so that similar ids do not land on neighbouring points.
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 0x1_0000_0000;
+  return hash32(text) / 0x1_0000_0000;
 }
