@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { freePort, infraUrls } from '@nestkit/testing';
+import { infraUrls, PrivateRedis } from '@nestkit/testing';
 import { GatewayHarness, TestUpstream, until } from '../testing/gateway-harness';
 
 const L = 200;
@@ -45,30 +44,6 @@ async function flood(count: number, concurrency: number, url: (i: number) => str
     }),
   );
   return outcomes;
-}
-
-/** A redis-server of this test's own, on a free loopback port, so it can be killed without touching the shared one. */
-async function ownRedis(): Promise<{ url: string; process: ChildProcess; kill: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  await until(`redis-server on ${port}`, async () => {
-    const { createConnection } = await import('node:net');
-    return new Promise<boolean>((resolve) => {
-      const socket = createConnection(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-  });
-  return {
-    url,
-    process: child,
-    kill: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
 
 /** Issue 10's rate-limit proofs, through real gateways sharing the infra's Redis. */
@@ -126,7 +101,7 @@ describe('gateway rate limits', () => {
 
   describe('Redis killed mid-run', () => {
     it.each(['open', 'closed'] as const)('fails %s as configured, and no request hangs past its timeout', async (mode) => {
-      const redis = await ownRedis();
+      const redis = await PrivateRedis.start();
       const gateway = await GatewayHarness.start(routes(1_000_000), { RATE_LIMIT_STORE: 'redis', RATE_LIMIT_REDIS_URL: redis.url, RATE_LIMIT_ON_STORE_ERROR: mode, RATE_LIMIT_TIMEOUT_MS: '100' });
       try {
         await until('the gateway to reach Redis', async () => (await hit(`${gateway.url}/api/limited/x`)).rateLimit !== null);
@@ -147,7 +122,7 @@ describe('gateway rate limits', () => {
         }
       } finally {
         await gateway.close();
-        await redis.kill();
+        await redis.stop();
       }
     });
   });

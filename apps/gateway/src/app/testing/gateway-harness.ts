@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TestTokens } from '@nestkit/auth/testing';
 import type { RunningService } from '@nestkit/bootstrap';
 import { InMemoryRegistry, type ServiceInstance } from '@nestkit/discovery';
+import { waitFor } from '@nestkit/testing';
 import { main } from '../../main';
 import { FakeIdentityServer, listenOnLoopback } from './fake-identity.server';
 
@@ -109,12 +110,7 @@ export class TestUpstream {
   }
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes (then throws naming `what`). */
+/** Polls `check` until it returns true, failing after `timeoutMs` with an error naming `what` (`waitFor`, for boolean checks). */
 export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  await waitFor(async () => (await check()) || undefined, { what, timeoutMs, intervalMs: 20 });
 }

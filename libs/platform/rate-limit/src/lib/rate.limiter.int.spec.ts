@@ -1,9 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { infraUrls, PrivateRedis, uniqueName, waitFor } from '@nestkit/testing';
 import type { Redis } from 'ioredis';
 import type { RateLimitDecision, RateLimitPolicy } from './rate-limit.policy';
 import { createRateLimitRedis } from './rate-limit.redis';
@@ -13,14 +8,6 @@ async function readyClient(url: string, timeoutMs: number): Promise<Redis> {
   const client = createRateLimitRedis(url, { timeoutMs });
   await waitFor(() => client.status === 'ready', { what: `Redis at ${url} (run: bash scripts/infra/up.sh redis)`, timeoutMs: 5_000, intervalMs: 10 });
   return client;
-}
-
-/** A redis-server of this test's own, so killing it leaves the shared one alone. */
-async function startPrivateRedis(): Promise<{ url: string; server: ChildProcess; dir: string }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'nestkit-rate-limit-redis-'));
-  const server = spawn('/usr/bin/redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', dir], { stdio: 'ignore' });
-  return { url: `redis://127.0.0.1:${port}`, server, dir };
 }
 
 describe(`${RateLimiter.name} on Redis`, () => {
@@ -51,13 +38,12 @@ describe(`${RateLimiter.name} on Redis`, () => {
   });
 
   describe.each(['open', 'closed'] as const)("with onStoreError '%s' when Redis dies mid-run", (mode) => {
-    let privateRedis: Awaited<ReturnType<typeof startPrivateRedis>>;
+    let privateRedis: PrivateRedis;
     beforeEach(async () => {
-      privateRedis = await startPrivateRedis();
+      privateRedis = await PrivateRedis.start();
     });
-    afterEach(() => {
-      if (privateRedis.server.exitCode === null && privateRedis.server.signalCode === null) privateRedis.server.kill('SIGKILL');
-      rmSync(privateRedis.dir, { recursive: true, force: true });
+    afterEach(async () => {
+      await privateRedis.stop();
     });
 
     it('times out on a frozen Redis, per the mode, and counts again once it thaws', async () => {
@@ -68,7 +54,7 @@ describe(`${RateLimiter.name} on Redis`, () => {
       const policy: RateLimitPolicy = { name: 'frozen', limit: 1_000, windowMs: 60_000 };
       expect((await sut.consume(policy, 'user-1')).degraded).toBe(false);
 
-      process.kill(privateRedis.server.pid as number, 'SIGSTOP');
+      privateRedis.freeze();
       const frozen: { decision: RateLimitDecision; ms: number }[] = [];
       try {
         for (let i = 0; i < 5; i++) {
@@ -76,7 +62,7 @@ describe(`${RateLimiter.name} on Redis`, () => {
           frozen.push({ decision: await sut.consume(policy, 'user-1'), ms: performance.now() - started });
         }
       } finally {
-        process.kill(privateRedis.server.pid as number, 'SIGCONT');
+        privateRedis.thaw();
       }
 
       expect(frozen.every(({ decision }) => decision.degraded && decision.allowed === (mode === 'open'))).toBe(true);
@@ -113,9 +99,7 @@ describe(`${RateLimiter.name} on Redis`, () => {
       const workers = Array.from({ length: 4 }, worker);
 
       await waitFor(() => results.length >= 40, { what: '40 decisions while Redis is up' });
-      const exit = once(privateRedis.server, 'exit');
-      process.kill(privateRedis.server.pid as number, 'SIGKILL');
-      await exit;
+      await privateRedis.kill();
       exited = true;
       await waitFor(() => results.filter((r) => r.afterExit).length >= 200, { what: '200 decisions after Redis died' });
       running = false;

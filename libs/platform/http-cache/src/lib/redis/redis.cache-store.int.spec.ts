@@ -1,8 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { infraUrls, PrivateRedis, uniqueName, waitFor } from '@nestkit/testing';
 import { Redis } from 'ioredis';
 import { describeCacheStore } from '../cache-store.conformance';
 import { CacheStoreUnavailableError } from '../cache-store.error';
@@ -85,24 +81,17 @@ describe(`${RedisCacheStore.name} shared by two gateways`, () => {
 });
 
 describe(`${RedisCacheStore.name} when Redis fails`, () => {
-  let server: ChildProcess;
-  let dir: string;
+  let server: PrivateRedis;
   let url: string;
 
   beforeEach(async () => {
-    const port = await freePort();
-    dir = mkdtempSync(join(tmpdir(), 'nestkit-http-cache-redis-'));
-    server = spawn('/usr/bin/redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', dir], { stdio: 'ignore' });
-    url = `redis://127.0.0.1:${port}`;
+    server = await PrivateRedis.start();
+    url = server.url;
   });
 
   afterEach(() => {
     for (const client of privateClients.splice(0)) client.disconnect();
-    if (server.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-      process.kill(server.pid, 'SIGCONT');
-      process.kill(server.pid, 'SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
+    return server.stop();
   });
 
   async function warmCache(): Promise<{ sut: HttpCache; errors: Error[]; origin: ReturnType<typeof anOrigin>; redis: Redis }> {
@@ -118,9 +107,7 @@ describe(`${RedisCacheStore.name} when Redis fails`, () => {
 
   it('passes requests through as bypass once Redis is killed, and reports it', async () => {
     const { sut, errors, origin, redis } = await warmCache();
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    process.kill(server.pid as number, 'SIGKILL');
-    await exited;
+    await server.kill();
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 20 }, () => sut.serve(aRequest('/p'), origin)));
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -139,7 +126,7 @@ describe(`${RedisCacheStore.name} when Redis fails`, () => {
 
   it('bounds every call by its timeout when Redis hangs', async () => {
     const { sut, errors, origin } = await warmCache();
-    process.kill(server.pid as number, 'SIGSTOP');
+    server.freeze();
     const started = Date.now();
     const result = await sut.serve(aRequest('/p'), origin);
     const took = Date.now() - started;
