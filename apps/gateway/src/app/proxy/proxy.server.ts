@@ -121,8 +121,9 @@ export class ProxyServer {
     else if (!isAppError(error)) this.deps.log.error({ err: error }, 'unexpected error in the proxy');
     const headers: Record<string, string | string[]> = { ...exchange.responseHeaders, 'content-type': PROBLEM_CONTENT_TYPE };
     if (body.retryAfterSec !== undefined) headers['retry-after'] = String(body.retryAfterSec);
-    // An upload refused for its size is not read to its end: the connection closes after the answer.
-    if (body.status === 413) headers['connection'] = 'close';
+    // A refused upload (too large, no token...) is not read to its end: the connection closes after the
+    // answer, rather than Node draining whatever the client still sends.
+    if (body.status === 413 || hasUnreadBody(exchange.req)) headers['connection'] = 'close';
     const text = JSON.stringify({ ...body, instance: exchange.path, ...(exchange.requestId ? { requestId: exchange.requestId } : {}) });
     res.writeHead(body.status, headers);
     res.end(text);
@@ -162,6 +163,10 @@ function relay(body: Readable, res: ServerResponse): void {
     if (!body.readableEnded) body.destroy();
   });
   body.pipe(res);
+}
+
+function hasUnreadBody(req: IncomingMessage): boolean {
+  return !req.readableEnded && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) && req.headers['content-length'] !== '0';
 }
 
 function destroyBody(body: ProxyResponse['body']): void {
