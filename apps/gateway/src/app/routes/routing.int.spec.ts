@@ -1,5 +1,6 @@
 import { announceRoutes } from '@nestkit/discovery';
 import { GatewayHarness, TestUpstream, until } from '../testing/gateway-harness';
+import { Routes } from './routes';
 
 const split = (v1: number, v2: number) => `
 routes:
@@ -132,6 +133,35 @@ describe('gateway routing', () => {
     expect(table.status).toBe(200);
     expect(((await table.json()) as { lastReloadError?: string }).lastReloadError).toMatch(/routes\.0\.service/);
     harness.rewriteRoutes(split(90, 10));
+  });
+
+  it('drops no request while the routes file is rewritten again and again', async () => {
+    const routes = harness.gateway.app.get(Routes);
+    const tables = new Set([routes.current]);
+    let rewriting = true;
+    const rewrites = (async () => {
+      for (let i = 0; rewriting; i += 1) {
+        harness.rewriteRoutes(split(i % 2 === 0 ? 80 : 90, i % 2 === 0 ? 20 : 10));
+        // Past the watcher's 100 ms debounce, so each rewrite is a reload.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        tables.add(routes.current);
+      }
+    })();
+    const statuses: number[] = [];
+    try {
+      // At least 1,000 requests, and on until three reloads have happened under them (bounded).
+      for (let sent = 0; (sent < 1_000 || tables.size < 4) && sent < 20_000; sent += 50) {
+        const batch = await Promise.all(Array.from({ length: 50 }, async () => (await fetch(`${harness.url}/api/shop/products/1`)).status));
+        statuses.push(...batch);
+      }
+    } finally {
+      rewriting = false;
+      await rewrites;
+    }
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(statuses.length).toBeGreaterThanOrEqual(1_000);
+    // The table really was swapped while those requests ran.
+    expect(tables.size).toBeGreaterThanOrEqual(3);
   });
 
   it('routes a new service that announces its routes, with no gateway restart or edit, and refuses routes outside its prefix', async () => {
