@@ -1,27 +1,14 @@
 import { UnavailableError } from '@nestkit/errors';
-import { CircuitState, ConsecutiveBreaker, type IBreaker, SamplingBreaker } from 'cockatiel';
+import { CircuitState, type IBreaker } from 'cockatiel';
 import { InstanceCircuitOpenError } from './instance-circuit-open.error';
 import { ignoreEvents, type ResilienceListener } from './resilience-event';
-import type { BreakerPolicyOptions, BreakerState, BreakerTrip } from './upstream-breaker.policy';
+import { type BreakerPolicyOptions, type BreakerState, tripOf } from './upstream-breaker.policy';
 
 /** What {@link CircuitBreaker.acquire} hands out: a call made while closed, or a half-open probe. */
 export type BreakerPermit = number;
 
 /** The permit of a call admitted while the breaker was closed. */
 const CLOSED_PERMIT = 0;
-
-/**
- * cockatiel's trip logic, configured as {@link UpstreamBreakerPolicy} configures it: SamplingBreaker wants
- * a rate and rounds the window to whole buckets (at least 5, at most 1 s each), so the rate is derived from
- * the rounded window, a hair low, for exactly `minimumCalls` calls to qualify.
- */
-function tripOf(options: BreakerTrip): IBreaker {
-  if (options.mode === 'consecutive') return new ConsecutiveBreaker(options.threshold);
-  const buckets = Math.max(5, Math.ceil(options.windowMs / 1_000));
-  const windowMs = Math.round(options.windowMs / buckets) * buckets;
-  const minimumRps = ((options.minimumCalls - 1e-6) * 1_000) / windowMs;
-  return new SamplingBreaker({ threshold: options.threshold, duration: options.windowMs, minimumRps });
-}
 
 /**
  * A circuit breaker as a permit: `acquire()` before the call (throws `circuit-open` when it must fail

@@ -54,7 +54,8 @@ const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'open',
 };
 
-function tripOf(options: BreakerTrip): IBreaker {
+/** cockatiel's trip logic for `options`; shared with the permit-style CircuitBreaker (circuit.breaker.ts). */
+export function tripOf(options: BreakerTrip): IBreaker {
   if (options.mode === 'consecutive') return new ConsecutiveBreaker(options.threshold);
   // SamplingBreaker wants a rate and rounds the window to whole buckets (at least 5, at most 1 s each);
   // derive the rate from the rounded window, a hair low, so exactly minimumCalls calls qualify.
