@@ -1,2 +1,2 @@
-export { InMemoryMetrics } from './lib/in-memory.metrics';
-export type { Counter, Histogram, Labels, Metrics } from './lib/metrics';
+export { metricValue } from './lib/metric-values';
+export { LATENCY_BUCKETS_SECONDS, observeWithExemplar, PlatformMetrics, platformMetrics, secondsSince } from './lib/platform-metrics';

@@ -51,6 +51,8 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: logLevel,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Serve `GET /metrics` on this port instead of `PORT` (0: a free one); unset: on `PORT`. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
