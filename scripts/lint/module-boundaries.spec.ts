@@ -24,7 +24,7 @@ describe('module boundaries', () => {
     ['an app importing another app', 'apps/orders/src/app/probe.ts', "import { main } from '../../../catalog/src/main';\nexport { main };"],
     ['a platform lib importing a contracts lib', 'libs/platform/messaging/src/lib/probe.ts', "import { OrderPlaced } from '@nestkit/contracts/orders';\nexport { OrderPlaced };"],
     ['a contracts lib importing a framework', 'libs/contracts/orders/src/lib/probe.ts', "import { Injectable } from '@nestjs/common';\nexport { Injectable };"],
-    ['a util lib importing a feature lib', 'libs/platform/tracing/src/lib/probe.ts', "import { AppError } from '@nestkit/errors';\nexport { AppError };"],
+    ['a util lib importing a feature lib', 'libs/platform/metrics/src/lib/probe.ts', "import { AppError } from '@nestkit/errors';\nexport { AppError };"],
     ['a util lib importing a driver', 'libs/platform/ipc/src/lib/probe.ts', "import amqp from 'amqplib';\nexport { amqp };"],
   ])('refuses %s', async (_case, file, code) => {
     expect((await boundaryErrors(file, code)).length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import './instrumentation';
 import { bootstrapService, type RunningService, runMain } from '@nestkit/bootstrap';
 import { loadConfig } from '@nestkit/config';
 import { AppModule } from './app/app.module';
@@ -13,7 +14,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     host: config.HOST,
     port: config.PORT,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS, metricsPort: config.METRICS_PORT,
     headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     // Routed requests are proxied on the raw request, before Nest parses anything.

@@ -1,3 +1,4 @@
+import './instrumentation';
 import { bootstrapService, type RunningService, runMain } from '@nestkit/bootstrap';
 import { loadConfig } from '@nestkit/config';
 import { AppModule, type AppModuleOverrides } from './app/app.module';
@@ -11,7 +12,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, overrides: AppM
     module: AppModule.forRoot(config, overrides),
     host: config.HOST,
     port: config.PORT,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS, metricsPort: config.METRICS_PORT,
   });
 }
 

@@ -1,3 +1,2 @@
 export { LoggingModule, type LoggingOptions } from './lib/logging.module';
 export { REDACTED_PATHS } from './lib/redaction';
-export { traceContextOf } from './lib/request-trace';

@@ -91,6 +91,7 @@ export class StockReservationHandler implements OnModuleInit, OnModuleDestroy {
       await manager.insert(StockReservationEntity, { orderId: order.orderId, items: order.items, status: 'RESERVED', createdAt: now, updatedAt: now });
       await this.reserve(manager, wanted);
       await Outbox.enqueue(manager, createEnvelope(StockReserved, { orderId: order.orderId, items: order.items }, options));
+      this.logger.log({ orderId: order.orderId, items: order.items.length }, 'stock reserved');
     });
   }
 

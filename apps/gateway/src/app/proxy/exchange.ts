@@ -24,8 +24,6 @@ export interface ProxyExchange {
   readonly clientIp: string;
   /** `x-request-id`: the client's when it sent a sane one, else the gateway's. */
   requestId: string;
-  /** The `traceparent` to send upstream: a child span of the client's trace, or a new trace. */
-  traceparent: string;
   /** The authenticated user, once the auth filter has verified the token. */
   principal?: Principal;
   /**

@@ -79,7 +79,10 @@ const NEVER_FORWARDED = new Set([
   'x-service-authorization',
   'x-request-deadline',
   'cookie',
+  // The trace goes on from the request's span (the upstream attempt's own traceparent), never copied.
   'traceparent',
+  'tracestate',
+  'baggage',
   'x-request-id',
 ]);
 

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { serverRequestDuration } from '@nestkit/bootstrap';
 import { isAppError, PROBLEM_CONTENT_TYPE, problem, toProblem } from '@nestkit/errors';
+import { observeWithExemplar } from '@nestkit/metrics';
+import { endServerSpan, startServerSpan } from '@nestkit/tracing';
+import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { RouteTable } from '../routes/route-table';
 import { EdgeError } from './edge-error';
@@ -26,6 +30,8 @@ const SUSPICIOUS_PATH = /(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i;
  * itself are RFC 9457 problem+json; the upstream's answers pass through as they are, streamed.
  */
 export class ProxyServer {
+  private readonly duration = serverRequestDuration();
+
   constructor(private readonly deps: ProxyServerDeps) {}
 
   /** Handles `req` when a route matches and returns true; false leaves it to the framework. */
@@ -40,6 +46,11 @@ export class ProxyServer {
     const match = this.deps.table().match(typeof announced === 'string' ? announced.toUpperCase() : method, path, query);
     if (!match) return this.noRoute(req, res, method, path);
     const started = performance.now();
+    // The request's SERVER span: the filters and the upstream call run inside it, so the upstream attempt
+    // is its child and every log line of the request carries its trace.
+    const server = startServerSpan(req);
+    server.span.setAttribute('nestkit.route', match.route.id);
+    server.span.setAttribute('nestkit.upstream', match.route.service);
     const aborter = new AbortController();
     const exchange: ProxyExchange = {
       req,
@@ -50,7 +61,6 @@ export class ProxyServer {
       match,
       clientIp: this.deps.addresses.of(req),
       requestId: '',
-      traceparent: '',
       responseHeaders: {},
       upstreamHeaders: {},
       droppedHeaders: new Set(),
@@ -58,13 +68,13 @@ export class ProxyServer {
     };
     res.once('close', () => {
       if (!res.writableFinished) aborter.abort(new ClientGoneError());
-      this.access(exchange, started);
+      this.finished(exchange, started);
     });
     if (SUSPICIOUS_PATH.test(path)) {
       this.fail(exchange, new EdgeError(400, 'malformed-path', 'The request path has a dot segment or an encoded slash, dot or backslash; send the normalised path.'));
       return true;
     }
-    this.deps.chain(exchange).then(
+    context.with(server.context, this.deps.chain, undefined, exchange).then(
       (response) => this.write(exchange, response),
       (error: unknown) => this.fail(exchange, error),
     );
@@ -127,6 +137,17 @@ export class ProxyServer {
     const text = JSON.stringify({ ...body, instance: exchange.path, ...(exchange.requestId ? { requestId: exchange.requestId } : {}) });
     res.writeHead(body.status, headers);
     res.end(text);
+  }
+
+  /** Ends the request's span, records its duration (499: the client left first), writes the access line. */
+  private finished(exchange: ProxyExchange, started: number): void {
+    const status = exchange.res.writableFinished ? exchange.res.statusCode : 499;
+    const route = exchange.match.route.id;
+    if (exchange.servedBy) startServerSpan(exchange.req).span.setAttribute('nestkit.instance.id', exchange.servedBy);
+    const span = endServerSpan(exchange.req, status, route);
+    const traceId = span && span.traceFlags & 1 ? span.traceId : undefined;
+    observeWithExemplar(this.duration, { method: exchange.method, route, status_code: String(status) }, (performance.now() - started) / 1000, traceId);
+    this.access(exchange, started);
   }
 
   private access(exchange: ProxyExchange, started: number): void {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { MESSAGE_IDENTITY_VERIFIER, type MessageIdentityVerifier } from '@nestkit/auth';
 import { OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected } from '@nestkit/contracts/orders';
 import type { NotificationKind } from '@nestkit/contracts/notifications';
@@ -17,6 +17,7 @@ const CONSUMER = 'notifications.order-events';
  */
 @Injectable()
 export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(OrderEventsHandler.name);
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
@@ -57,6 +58,7 @@ export class OrderEventsHandler implements OnModuleInit, OnModuleDestroy {
       // list in the order things happened, even two events of the same millisecond. One notification per event.
       const createdAt = new Date(envelope.occurredAt);
       await manager.insert(NotificationEntity, { id: envelope.id, userId, kind, orderId, message: message.slice(0, 500), createdAt });
+      this.logger.log({ orderId, kind }, 'notification recorded');
     });
   }
 

@@ -6,7 +6,6 @@ import { type Order, OrderPlaced, type PlaceOrderRequest } from '@nestkit/contra
 import { inTransaction } from '@nestkit/database';
 import { type FieldIssue, NotFoundError, ValidationError } from '@nestkit/errors';
 import { createEnvelope, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox } from '@nestkit/messaging';
-import { formatTraceparent, TraceContextStore } from '@nestkit/tracing';
 import { DataSource, type Repository } from 'typeorm';
 import { CatalogClient } from './catalog.client';
 import { OrderEntity } from './order.entity';
@@ -60,12 +59,8 @@ export class OrdersService {
     });
     // Set here rather than by the column defaults, which SQLite keeps to the second only.
     order.createdAt = order.updatedAt = new Date();
-    const trace = TraceContextStore.current();
-    const unsigned = createEnvelope(
-      OrderPlaced,
-      { orderId: order.id, userId: order.userId, items: order.items },
-      { producer: this.messaging.service, key: order.id, ...(trace ? { traceparent: formatTraceparent(trace) } : {}) },
-    );
+    // Carries the request's trace (createEnvelope takes the active span's), through the outbox to every consumer.
+    const unsigned = createEnvelope(OrderPlaced, { orderId: order.id, userId: order.userId, items: order.items }, { producer: this.messaging.service, key: order.id });
     // Before the transaction: getting the identity may call identity, and no remote call holds a database transaction open.
     const event = this.stamper && userToken ? await this.stamper.stamp(unsigned, { onBehalfOf: userToken }) : unsigned;
     // Kept with the order so that a later cancel by the saga timeout joins the same message flow.

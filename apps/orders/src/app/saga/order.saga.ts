@@ -97,6 +97,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
       }
       return undefined;
     }
+    this.logger.log({ orderId, status: outcome.status }, 'order settled');
     return order;
   }
 

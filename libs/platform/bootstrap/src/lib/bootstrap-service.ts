@@ -7,11 +7,12 @@ import { ServiceRegistration } from '@nestkit/discovery';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, problem } from '@nestkit/errors';
 import { ReadinessGate } from '@nestkit/health';
 import { launcherEndpoint } from '@nestkit/ipc';
-import { traceContextOf } from '@nestkit/logging';
 import { publishOpenApi } from '@nestkit/openapi';
 import { DEADLINE_HEADER, Deadline, DeadlineStore } from '@nestkit/resilience';
+import { currentTelemetry, startServerSpan, startTelemetry } from '@nestkit/tracing';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { serveMetrics, traceAndMeasureRequests } from './server-telemetry';
 
 export interface ServiceOptions {
   /** Service name, as registered in discovery and stamped on logs. */
@@ -38,6 +39,13 @@ export interface ServiceOptions {
    * once it is created: it returns true when it answered `req`, false to leave it to Nest.
    */
   front?: (app: INestApplication) => FrontHandler;
+  /**
+   * Serve `GET /metrics` on its own listener at this port (0: a free one) instead of the service's port,
+   * e.g. so the gateway's metrics are not on the public port. Unset: on the service's port.
+   */
+  metricsPort?: number;
+  /** Host of the metrics listener (default `host`). */
+  metricsHost?: string;
 }
 
 /** Answers a raw request before the framework sees it; false: not mine. */
@@ -47,6 +55,8 @@ export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolea
 export interface RunningService {
   app: INestApplication;
   url: string;
+  /** Where `GET /metrics` answers: `url` itself, or the metrics listener's URL. */
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
@@ -59,6 +69,9 @@ export interface RunningService {
  * known) and once its readiness indicators pass, and marked draining, then deregistered, on shutdown.
  */
 export async function bootstrapService(options: ServiceOptions): Promise<RunningService> {
+  // Normally started by the app's instrumentation entry before anything else; started here otherwise
+  // (tests that boot an app module directly), so every service has spans and trace ids in its logs.
+  const telemetry = currentTelemetry() ?? startTelemetry({ service: options.service, version: options.version });
   // Filled in once the application exists: the handler is resolved from its providers.
   const front: { handle?: FrontHandler } = {};
   const adapter = new FastifyAdapter({
@@ -85,12 +98,14 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
     },
     clientErrorHandler: answerClientError,
     // The request id in every log line is the request's span id, so logs and traces join up.
-    genReqId: (request: IncomingMessage) => traceContextOf(request).spanId,
+    genReqId: (request: IncomingMessage) => startServerSpan(request).span.spanContext().spanId,
   });
   // abortOnError off: a failing boot rejects here (runMain reports it) instead of Nest calling process.exit.
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
+  // First: the request's span is the context of everything after it, deadline included.
+  traceAndMeasureRequests(app.getHttpAdapter().getInstance());
   honourDeadlines(app);
   // GET /openapi.json: the service's OpenAPI 3.1, from the same zod schemas its handlers validate with.
   publishOpenApi(app, { service: options.service, version: options.version ?? '0.1.0' });
@@ -98,14 +113,30 @@ export async function bootstrapService(options: ServiceOptions): Promise<Running
   limitShutdown(options.service, options.shutdownGraceMs ?? 10_000);
   stopWithLauncher(app);
   front.handle = options.front?.(app);
+  const metrics = await serveMetrics(app.getHttpAdapter().getInstance(), options.metricsPort === undefined ? undefined : { host: options.metricsHost ?? options.host, port: options.metricsPort });
   await app.listen({ port: options.port, host: options.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host}:${port}`;
+  flushTelemetryOnClose(app, async () => {
+    await metrics.close();
+    await telemetry.flush(Math.min(5_000, options.shutdownGraceMs ?? 10_000));
+  });
   // Registered only once /health/ready would pass, so no caller is ever sent to an unready instance.
   await optional(app, ReadinessGate)?.waitUntilReady();
   await optional(app, ServiceRegistration)?.start({ host: options.host, port });
-  return { app, url, close: () => app.close() };
+  return { app, url, metricsUrl: metrics.url ?? url, close: () => app.close() };
+}
+
+/**
+ * Runs `after` once the application closed (requests and message handlers finished, the instance
+ * deregistered), however the close was started: `close()`, or Nest's own SIGTERM hook, which calls
+ * `app.close()` and then lets the signal end the process. So the spans of the last requests are exported.
+ */
+function flushTelemetryOnClose(app: INestApplication, after: () => Promise<void>): void {
+  const close = app.close.bind(app);
+  let closing: Promise<void> | undefined;
+  app.close = () => (closing ??= close().finally(after));
 }
 
 const FRAMEWORK_ERROR_CODES: Record<string, string> = {

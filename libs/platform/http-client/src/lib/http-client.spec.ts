@@ -6,8 +6,13 @@ import { anInstance } from '@nestkit/discovery/testing';
 import { TimeoutError, UnavailableError } from '@nestkit/errors';
 import { NoInstancesError, OutlierDetector, PendingTracker, RoundRobinBalancer } from '@nestkit/load-balancing';
 import { Deadline } from '@nestkit/resilience';
-import { newTraceContext, parseTraceparent, TraceContextStore } from '@nestkit/tracing';
+import { metricValue, platformMetrics } from '@nestkit/metrics';
+import { tracer } from '@nestkit/tracing';
+import { parentOf, recordSpans, spansNamed } from '@nestkit/tracing/testing';
+import { context, trace } from '@opentelemetry/api';
 import { HttpClient } from './http-client';
+
+const spans = recordSpans();
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -111,19 +116,42 @@ describe(HttpClient.name, () => {
     expect(forwarded[1]).toBeLessThanOrEqual(300);
   });
 
-  it("sends the caller's trace on as a child span", async () => {
+  it("sends the caller's trace on: the call's span is the caller's child, each attempt the call's, and the attempt goes upstream", async () => {
     let sent: string | undefined;
     handler = (req, res) => {
       sent = req.headers['traceparent'] as string | undefined;
       res.end('ok');
     };
-    const caller = newTraceContext();
-    await TraceContextStore.run(caller, () => sut.request({ path: '/traced' }));
-    const received = parseTraceparent(sent);
-    expect(received?.traceId).toBe(caller.traceId);
-    expect(received?.spanId).not.toBe(caller.spanId);
-    await sut.request({ path: '/untraced' });
-    expect(sent).toBeUndefined();
+    spans.reset();
+    const caller = tracer().startSpan('caller');
+    await context.with(trace.setSpan(context.active(), caller), () => sut.request({ path: '/traced?id=1' }));
+    caller.end();
+    const [call] = spansNamed(spans.getFinishedSpans(), 'call catalog');
+    const [attempt] = spansNamed(spans.getFinishedSpans(), 'GET');
+    expect(call?.spanContext().traceId).toBe(caller.spanContext().traceId);
+    expect(parentOf(call!)).toBe(caller.spanContext().spanId);
+    expect(parentOf(attempt!)).toBe(call?.spanContext().spanId);
+    expect(sent).toBe(`00-${caller.spanContext().traceId}-${attempt?.spanContext().spanId}-01`);
+    expect(attempt?.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/traced', 'http.response.status_code': 200, 'nestkit.upstream': 'catalog', 'http.request.resend_count': 0 });
+    expect(call?.attributes).toMatchObject({ 'http.response.status_code': 200, 'nestkit.attempts': 1 });
+  });
+
+  it('starts a trace for a call made outside any, and marks a 5xx attempt failed; durations are recorded per upstream and instance', async () => {
+    let sent: string | undefined;
+    handler = (req, res) => {
+      sent = req.headers['traceparent'] as string | undefined;
+      res.statusCode = 500;
+      res.end('no');
+    };
+    spans.reset();
+    const labels = { upstream: 'catalog', instance: 'catalog-1', method: 'GET', status_code: '500', error_type: '' };
+    const before = await metricValue(platformMetrics.registry, 'http_client_request_duration_seconds', labels, 'count');
+    expect((await sut.request({ path: '/untraced' })).status).toBe(500);
+    const [attempt] = spansNamed(spans.getFinishedSpans(), 'GET');
+    expect(sent).toMatch(new RegExp(`^00-[0-9a-f]{32}-${attempt?.spanContext().spanId}-01$`));
+    expect(attempt?.status.code).toBe(2);
+    expect(attempt?.attributes['error.type']).toBe('500');
+    expect(await metricValue(platformMetrics.registry, 'http_client_request_duration_seconds', labels, 'count')).toBe(before + 1);
   });
 
   it('fails a hung call with TimeoutError within its budget and releases the socket', async () => {

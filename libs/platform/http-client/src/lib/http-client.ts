@@ -18,13 +18,14 @@ import { HttpResponse } from './http-response';
 import { adaptiveLimit, bulkhead } from './middleware/admission.middleware';
 import { attemptTimeout } from './middleware/attempt-timeout.middleware';
 import { instanceBreaker, upstreamBreaker } from './middleware/breaker.middleware';
-import { deadline, trace } from './middleware/deadline.middleware';
+import { deadline } from './middleware/deadline.middleware';
 import { chain, type Endpoint } from './middleware/endpoint';
 import { Attempt, Exchange, type ExchangeDefaults } from './middleware/exchange';
 import { hedge } from './middleware/hedge.middleware';
 import { pick, report } from './middleware/pick.middleware';
 import { PoolTransport } from './middleware/pool.transport';
 import { retry } from './middleware/retry.middleware';
+import { traceAttempt, traceCall } from './middleware/telemetry.middleware';
 import type { UpstreamAnswer, UpstreamCall } from './upstream-call';
 
 /** What an {@link HttpClient} calls and how. */
@@ -161,7 +162,7 @@ export class HttpClient {
     return chain(
       [
         deadline(service),
-        trace(),
+        traceCall(service, this.breaker),
         this.bulkhead && bulkhead(this.bulkhead),
         this.limiter && adaptiveLimit(this.limiter, service, policy?.adaptiveLimit?.listener ?? listener),
         this.breaker && upstreamBreaker(this.breaker),
@@ -171,6 +172,7 @@ export class HttpClient {
         instanceBreakers && instanceBreaker(instanceBreakers),
         report({ outliers, pending, latency: this.latency }),
         policy && attemptTimeout(policy.timeoutMs, service, listener),
+        traceAttempt(service),
       ],
       this.transport.send,
     );

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { Controller, Get, Logger as NestLogger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TraceContextStore } from '@nestkit/tracing';
+import { activeTraceIds, endServerSpan, startServerSpan, startTelemetry } from '@nestkit/tracing';
+import { context } from '@opentelemetry/api';
 import { Logger } from 'nestjs-pino';
 import { LoggingModule } from './logging.module';
 
@@ -22,7 +23,7 @@ class ThingsController {
       },
       'issuing a token',
     );
-    return { traceId: TraceContextStore.current()?.traceId };
+    return { traceId: activeTraceIds()?.trace_id };
   }
 }
 
@@ -39,8 +40,16 @@ describe(LoggingModule.name, () => {
     });
     @Module({ imports: [LoggingModule.forRoot({ service: 'things', level: 'info', destination })], controllers: [ThingsController] })
     class AppModule {}
+    startTelemetry({ service: 'things', env: {} });
     app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    // What bootstrap does for every service: the request runs inside its SERVER span (tracing owns it).
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.addHook('onRequest', (request, _reply, done) => context.with(startServerSpan(request.raw).context, done));
+    fastify.addHook('onResponse', (request, reply, done) => {
+      endServerSpan(request.raw, reply.statusCode, request.routeOptions.url);
+      done();
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
   });
 
@@ -62,7 +71,9 @@ describe(LoggingModule.name, () => {
     const inner = lines.find((l) => l['msg'] === 'listing things');
     const request = lines.find((l) => l['msg'] === 'request completed');
     expect(inner).toMatchObject({ service: 'things', trace_id: traceId, password: '[redacted]' });
-    expect(request).toMatchObject({ service: 'things', trace_id: traceId, res: { statusCode: 200 } });
+    expect(inner?.['span_id']).toMatch(/^[0-9a-f]{16}$/);
+    expect(inner?.['span_id']).not.toBe('00f067aa0ba902b7');
+    expect(request).toMatchObject({ service: 'things', trace_id: traceId, span_id: inner?.['span_id'], res: { statusCode: 200 } });
     expect(JSON.stringify(lines)).not.toContain('secret-token');
     expect(JSON.stringify(lines)).not.toContain('hunter2');
   });

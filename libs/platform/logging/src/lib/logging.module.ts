@@ -1,9 +1,8 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
-import { TraceContextStore } from '@nestkit/tracing';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { activeTraceIds, serverSpanOf } from '@nestkit/tracing';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { REDACTED_PATHS } from './redaction';
-import { traceContextOf } from './request-trace';
 
 export interface LoggingOptions {
   /** Service name, stamped on every line as `service`. */
@@ -21,18 +20,14 @@ function withDestination(options: LoggingOptions, pinoHttp: PinoHttpOptions): Pa
   return options.destination ? [pinoHttp, options.destination] : pinoHttp;
 }
 
-/** Runs the rest of the request inside its trace context, so outgoing calls can find it. */
-function traceContextMiddleware(req: object, _res: unknown, next: () => void): void {
-  TraceContextStore.run(traceContextOf(req), next);
-}
-
 /**
  * JSON logs with pino through nestjs-pino: one line per request with status and duration, and
- * `trace_id`/`span_id` from the W3C `traceparent` on every line the request produces. Credentials
- * are redacted by path.
+ * `trace_id`/`span_id` of the active span on every line (the tracing lib owns the trace context: it
+ * starts the request's span and runs the request, a message handler or a relay pass inside it; this
+ * module only reads it). Credentials are redacted by path.
  */
 @Module({})
-export class LoggingModule implements NestModule {
+export class LoggingModule {
   static forRoot(options: LoggingOptions): DynamicModule {
     return {
       module: LoggingModule,
@@ -44,21 +39,26 @@ export class LoggingModule implements NestModule {
             level: options.level,
             base: { service: options.service },
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            genReqId: (req) => traceContextOf(req).spanId,
-            customProps: (req) => {
-              const ctx = traceContextOf(req);
-              return { trace_id: ctx.traceId, span_id: ctx.spanId };
-            },
+            // Every line written inside a span carries its ids; lines outside any trace (boot) carry none.
+            mixin: () => activeTraceIds() ?? {},
+            // The request line is written when the response finishes, possibly outside the request's
+            // context: its ids come from the request's own span.
+            customSuccessObject: (req, _res, value: Record<string, unknown>) => ({ ...value, ...spanIdsOf(req) }),
+            customErrorObject: (req, _res, _error, value: Record<string, unknown>) => ({ ...value, ...spanIdsOf(req) }),
+            genReqId: (req) => serverSpanOf(req)?.spanContext().spanId ?? '',
             // Health probes every few seconds would drown the useful lines.
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') || req.url === '/metrics' },
             transport: options.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
           }),
         }),
       ],
     };
   }
+}
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(traceContextMiddleware).forRoutes('*path');
-  }
+function spanIdsOf(req: object): { trace_id?: string; span_id?: string } {
+  const span = serverSpanOf(req);
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
 }

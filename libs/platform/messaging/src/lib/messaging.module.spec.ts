@@ -9,6 +9,7 @@ import type { Envelope } from './envelope/envelope';
 import type { Publisher } from './publisher';
 import { tick, tickContract } from './testing/conformance.fixtures';
 import type { Subscriber } from './subscriber';
+import type { TracedBackend } from './traced.backend';
 
 @Injectable()
 class OrderService {
@@ -28,9 +29,10 @@ describe(MessagingModule.name, () => {
       { logger: false },
     );
     const sut = app.get(OrderService);
-    expect(sut.publisher).toBe(InMemoryBus.shared());
-    expect(sut.subscriber).toBe(InMemoryBus.shared());
-    expect(app.get(STREAM_SUBSCRIBER)).toBe(InMemoryBus.shared());
+    // Wrapped with spans and metrics, over the one shared bus.
+    expect((sut.publisher as TracedBackend).unwrap()).toBe(InMemoryBus.shared());
+    expect((sut.subscriber as TracedBackend).unwrap()).toBe(InMemoryBus.shared());
+    expect(app.get<TracedBackend>(STREAM_SUBSCRIBER).unwrap()).toBe(InMemoryBus.shared());
     expect(app.get(MESSAGING_OPTIONS)).toEqual({ service: 'orders' });
     await app.close();
   });

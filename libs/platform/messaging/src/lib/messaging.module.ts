@@ -15,9 +15,12 @@ import {
 import type { Publisher } from './publisher';
 import { type MessageSigner, SigningPublisher } from './signing.publisher';
 import type { Subscriber } from './subscriber';
+import { type MessagingSystem, TracedBackend } from './traced.backend';
 
 const BUS = Symbol('nestkit.messaging.bus');
 const STREAM = Symbol('nestkit.messaging.stream');
+const TRACED_BUS = Symbol('nestkit.messaging.traced-bus');
+const TRACED_STREAM = Symbol('nestkit.messaging.traced-stream');
 
 type Backend = Publisher & Subscriber;
 
@@ -35,6 +38,12 @@ async function createStream(service: string, options: StreamOptions | undefined,
   if (!options || options.backend === 'memory') return bus;
   const { KafkaBus } = await import('./kafka/kafka.bus');
   return new KafkaBus({ brokers: options.brokers, service, client: options.client, partitions: options.partitions, topicPrefix: namespace ? `${namespace}.` : '' });
+}
+
+/** The backend's `messaging.system`, for its spans and metrics. */
+function systemOf(options: { backend: string } | undefined, fallback: MessagingSystem): MessagingSystem {
+  if (!options || options.backend === 'memory') return fallback;
+  return options.backend === 'kafka' ? 'kafka' : 'rabbitmq';
 }
 
 /** What the outbox relay publishes through: every target, each batch signed first when there is a signer. */
@@ -83,11 +92,22 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: BUS, useFactory: () => createBus(options.service, options.bus, options.namespace) },
         { provide: STREAM, useFactory: (bus: Backend) => createStream(options.service, options.stream, bus, options.namespace), inject: [BUS] },
-        { provide: PUBLISHER, useExisting: BUS },
-        { provide: SUBSCRIBER, useExisting: BUS },
-        { provide: STREAM_PUBLISHER, useExisting: STREAM },
-        { provide: STREAM_SUBSCRIBER, useExisting: STREAM },
-        { provide: OUTBOX_PUBLISHER, useFactory: (bus: Backend, stream: Backend) => outboxPublisher([bus, stream], options.signer), inject: [BUS, STREAM] },
+        // What the service sees: the backends with spans and metrics. The lifecycle holds the bare ones.
+        { provide: TRACED_BUS, useFactory: (bus: Backend) => new TracedBackend(bus, systemOf(options.bus, 'in-memory')), inject: [BUS] },
+        {
+          provide: TRACED_STREAM,
+          useFactory: (bus: Backend, stream: Backend, tracedBus: TracedBackend) => (stream === bus ? tracedBus : new TracedBackend(stream, systemOf(options.stream, 'in-memory'))),
+          inject: [BUS, STREAM, TRACED_BUS],
+        },
+        { provide: PUBLISHER, useExisting: TRACED_BUS },
+        { provide: SUBSCRIBER, useExisting: TRACED_BUS },
+        { provide: STREAM_PUBLISHER, useExisting: TRACED_STREAM },
+        { provide: STREAM_SUBSCRIBER, useExisting: TRACED_STREAM },
+        {
+          provide: OUTBOX_PUBLISHER,
+          useFactory: (bus: TracedBackend, stream: TracedBackend) => outboxPublisher([...new Set([bus, stream])], options.signer),
+          inject: [TRACED_BUS, TRACED_STREAM],
+        },
         MessagingLifecycle,
       ],
       exports: [MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER, STREAM_PUBLISHER, STREAM_SUBSCRIBER, OUTBOX_PUBLISHER],

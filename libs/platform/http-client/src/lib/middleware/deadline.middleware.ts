@@ -1,5 +1,4 @@
 import { TimeoutError } from '@nestkit/errors';
-import { childOf, formatTraceparent, TraceContextStore } from '@nestkit/tracing';
 import type { Middleware } from './endpoint';
 
 /**
@@ -23,18 +22,5 @@ export function deadline(service: string): Middleware {
       if (exchange.expired && !(error instanceof TimeoutError)) throw exchange.timeoutError(error);
       throw error;
     }
-  };
-}
-
-/**
- * Sends the caller's trace on as a child span in `traceparent` (one span per call, its attempts share
- * it), unless the call carries one of its own.
- */
-export function trace(): Middleware {
-  return (next) => (attempt) => {
-    const context = TraceContextStore.current();
-    const headers = attempt.exchange.headers;
-    if (context && headers['traceparent'] === undefined) headers['traceparent'] = formatTraceparent(childOf(context));
-    return next(attempt);
   };
 }

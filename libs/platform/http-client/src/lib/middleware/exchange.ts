@@ -111,6 +111,8 @@ export class Attempt {
   signal: AbortSignal;
   /** Set when it was aborted because another hedged attempt answered first. */
   lost = false;
+  /** A hedge: a second attempt sent while the first was still waiting. */
+  hedged = false;
   private controller: AbortController | undefined;
 
   constructor(readonly exchange: Exchange) {

@@ -66,6 +66,7 @@ class HedgedCall {
 
   private launch(): void {
     const attempt = this.launched === 0 ? this.first.fork() : new Attempt(this.first.exchange).fork();
+    attempt.hedged = this.launched > 0;
     this.launched++;
     this.running.add(attempt);
     this.next(attempt).then(

@@ -1,6 +1,11 @@
 import { ValidationError } from '@nestkit/errors';
 import { z } from 'zod';
+import { tracer } from '@nestkit/tracing';
+import { parentOf, recordSpans, spansNamed } from '@nestkit/tracing/testing';
+import { context, trace } from '@opentelemetry/api';
 import { causedBy, createEnvelope } from './envelope';
+
+const spans = recordSpans();
 
 const OrderPlaced = {
   type: 'orders.order-placed',
@@ -49,14 +54,37 @@ describe(createEnvelope.name, () => {
 });
 
 describe(causedBy.name, () => {
-  it('carries the correlation id and trace, and points at the parent as the cause', () => {
-    const parent = createEnvelope(OrderPlaced, { orderId: 'o1', items: [] }, {
-      producer: 'orders',
-      correlationId: 'flow-1',
-      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-    });
+  const parentTrace = '0af7651916cd43dd8448eb211c80319c';
+  const parentOptions = { producer: 'orders', correlationId: 'flow-1', traceparent: `00-${parentTrace}-b7ad6b7169203331-01`, tracestate: 'vendor=1' };
+
+  it('points at the parent as the cause and continues its trace as a child, not as a copy of it', () => {
+    spans.reset();
+    const parent = createEnvelope(OrderPlaced, { orderId: 'o1', items: [] }, parentOptions);
     const sut = createEnvelope(OrderPlaced, { orderId: 'o2', items: [] }, { producer: 'catalog', ...causedBy(parent) });
-    expect(sut).toMatchObject({ correlationId: 'flow-1', causationId: parent.id, traceparent: parent.traceparent });
+    expect(sut).toMatchObject({ correlationId: 'flow-1', causationId: parent.id, tracestate: 'vendor=1' });
     expect(sut.id).not.toBe(parent.id);
+    // Outside any span: a child span of the parent's is started (and ended), and the message carries it.
+    const [child] = spansNamed(spans.getFinishedSpans(), 'orders.order-placed caused');
+    expect(child?.spanContext().traceId).toBe(parentTrace);
+    expect(parentOf(child!)).toBe('b7ad6b7169203331');
+    expect(sut.traceparent).toBe(`00-${parentTrace}-${child?.spanContext().spanId}-01`);
+  });
+
+  it("uses the active span when it belongs to the parent's trace (the handler's CONSUMER span)", () => {
+    spans.reset();
+    const parent = createEnvelope(OrderPlaced, { orderId: 'o1', items: [] }, parentOptions);
+    const parentContext = trace.setSpanContext(context.active(), { traceId: parentTrace, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true });
+    const consumer = tracer().startSpan('process orders.order-placed', {}, parentContext);
+    const sut = context.with(trace.setSpan(parentContext, consumer), () => createEnvelope(OrderPlaced, { orderId: 'o2', items: [] }, { producer: 'catalog', ...causedBy(parent) }));
+    consumer.end();
+    expect(sut.traceparent).toBe(`00-${parentTrace}-${consumer.spanContext().spanId}-01`);
+    expect(spansNamed(spans.getFinishedSpans(), 'orders.order-placed caused')).toHaveLength(0);
+  });
+
+  it('carries the active span when created without a cause, e.g. by a request handler', () => {
+    const request = tracer().startSpan('POST /orders');
+    const sut = context.with(trace.setSpan(context.active(), request), () => createEnvelope(OrderPlaced, { orderId: 'o3', items: [] }, { producer: 'orders' }));
+    request.end();
+    expect(sut.traceparent).toBe(`00-${request.spanContext().traceId}-${request.spanContext().spanId}-01`);
   });
 });

@@ -1,4 +1,6 @@
 import { validationErrorFrom } from '@nestkit/errors';
+import { contextFrom, SpanKind, traceFields, tracer } from '@nestkit/tracing';
+import { trace } from '@opentelemetry/api';
 import type { MessageContract } from './message-contract';
 import { uuidV7 } from './uuid-v7';
 
@@ -14,8 +16,12 @@ export interface Envelope<T = unknown> {
   readonly correlationId: string;
   /** Id of the message whose handling produced this one. */
   readonly causationId?: string;
-  /** W3C trace context of the producing span. */
+  /** W3C trace context of the span that produced it (a request's, a handler's): consumers continue it. */
   readonly traceparent?: string;
+  /** W3C `tracestate` that goes with `traceparent`. */
+  readonly tracestate?: string;
+  /** W3C baggage of the producing context. */
+  readonly baggage?: string;
   /** Name of the producing service. */
   readonly producer: string;
   /** Ordering/partition key, usually the aggregate id; messages with one key keep their order. */
@@ -38,7 +44,10 @@ export interface EnvelopeOptions {
   producer: string;
   correlationId?: string;
   causationId?: string;
+  /** The trace to carry; by default the active span's (the request or handler that creates the message). */
   traceparent?: string;
+  tracestate?: string;
+  baggage?: string;
   key?: string;
   identity?: MessageIdentity;
   /** Clock for tests; defaults to now. */
@@ -50,6 +59,8 @@ export interface Causation {
   correlationId: string;
   causationId: string;
   traceparent?: string;
+  tracestate?: string;
+  baggage?: string;
 }
 
 /**
@@ -61,6 +72,7 @@ export function createEnvelope<T>(contract: MessageContract<T>, payload: T, opti
   if (!result.success) throw validationErrorFrom(result.error, `${contract.type} payload`);
   const now = options.now ?? new Date();
   const id = uuidV7(now.getTime());
+  const tracing = options.traceparent === undefined ? traceFields() : options;
   return {
     id,
     type: contract.type,
@@ -68,7 +80,9 @@ export function createEnvelope<T>(contract: MessageContract<T>, payload: T, opti
     occurredAt: now.toISOString(),
     correlationId: options.correlationId ?? id,
     ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
-    ...(options.traceparent === undefined ? {} : { traceparent: options.traceparent }),
+    ...(tracing.traceparent === undefined ? {} : { traceparent: tracing.traceparent }),
+    ...(tracing.tracestate === undefined ? {} : { tracestate: tracing.tracestate }),
+    ...(tracing.baggage === undefined ? {} : { baggage: tracing.baggage }),
     producer: options.producer,
     ...(options.key === undefined ? {} : { key: options.key }),
     ...(options.identity === undefined ? {} : { identity: options.identity }),
@@ -76,11 +90,25 @@ export function createEnvelope<T>(contract: MessageContract<T>, payload: T, opti
   };
 }
 
-/** Copies the correlation id and trace of `parent` and sets it as the cause of the next message. */
+/**
+ * The correlation of the next message `parent` causes, and its trace as a child of `parent`'s: the active
+ * span when it belongs to `parent`'s trace (the CONSUMER span the transport runs each handler in is one),
+ * otherwise a new span started and ended as `parent`'s child, so a consumer of the next message is never
+ * parented on a span that does not exist or on `parent`'s producer itself.
+ */
 export function causedBy(parent: Envelope): Causation {
-  return {
-    correlationId: parent.correlationId,
-    causationId: parent.id,
-    ...(parent.traceparent === undefined ? {} : { traceparent: parent.traceparent }),
-  };
+  const causation = { correlationId: parent.correlationId, causationId: parent.id };
+  if (parent.traceparent === undefined) return causation;
+  const parentContext = contextFrom(traceCarrierOf(parent));
+  const parentSpan = trace.getSpanContext(parentContext);
+  const active = trace.getActiveSpan()?.spanContext();
+  if (active && parentSpan && active.traceId === parentSpan.traceId && active.spanId !== parentSpan.spanId) return { ...causation, ...traceFields() };
+  const child = tracer().startSpan(`${parent.type} caused`, { kind: SpanKind.INTERNAL, attributes: { 'messaging.message.id': parent.id } }, parentContext);
+  child.end();
+  return { ...causation, ...traceFields(trace.setSpan(parentContext, child)) };
+}
+
+/** The trace fields of an envelope as a propagation carrier. */
+export function traceCarrierOf(envelope: Pick<Envelope, 'traceparent' | 'tracestate' | 'baggage'>): Record<string, string | undefined> {
+  return { traceparent: envelope.traceparent, tracestate: envelope.tracestate, baggage: envelope.baggage };
 }

@@ -14,6 +14,8 @@ export const KAFKA_HEADERS = {
   correlationId: 'correlation-id',
   causationId: 'causation-id',
   traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  baggage: 'baggage',
   producer: 'producer',
   contentType: 'content-type',
   /** Deliveries already attempted (retry and dead-letter topics). */
@@ -50,6 +52,8 @@ export function encodeEnvelope(envelope: Envelope, topic: string): KafkaOutbound
   };
   if (envelope.causationId !== undefined) headers[KAFKA_HEADERS.causationId] = envelope.causationId;
   if (envelope.traceparent !== undefined) headers[KAFKA_HEADERS.traceparent] = envelope.traceparent;
+  if (envelope.tracestate !== undefined) headers[KAFKA_HEADERS.tracestate] = envelope.tracestate;
+  if (envelope.baggage !== undefined) headers[KAFKA_HEADERS.baggage] = envelope.baggage;
   return { topic, key: envelope.key ?? envelope.id, value: JSON.stringify(envelope), headers };
 }
 

@@ -1,6 +1,8 @@
 import { inTransaction } from '@nestkit/database';
+import { inSpan, linkTo, SpanKind } from '@nestkit/tracing';
+import type { Link } from '@opentelemetry/api';
 import { type DataSource, In, IsNull } from 'typeorm';
-import type { Envelope } from '../envelope/envelope';
+import { type Envelope, traceCarrierOf } from '../envelope/envelope';
 import { Poller } from '../poller';
 import type { Publisher } from '../publisher';
 import { OutboxMessage } from './outbox-message.entity';
@@ -66,10 +68,20 @@ export class OutboxRelay {
     }
   }
 
-  private async publishBatch(rows: OutboxMessage[]): Promise<boolean> {
+  /**
+   * One batch in its own span (`outbox relay`, a root: the relay runs on a timer, not for a request),
+   * linked to the context each envelope was written in; the publish is its child.
+   */
+  private publishBatch(rows: OutboxMessage[]): Promise<boolean> {
+    const envelopes = rows.map((row) => JSON.parse(row.envelope) as Envelope);
+    const links = envelopes.map((envelope) => linkTo(traceCarrierOf(envelope), { 'messaging.message.id': envelope.id })).filter((link): link is Link => link !== undefined);
+    return inSpan('outbox relay', { kind: SpanKind.INTERNAL, links, attributes: { 'messaging.batch.message_count': rows.length } }, () => this.sendBatch(rows, envelopes));
+  }
+
+  private async sendBatch(rows: OutboxMessage[], envelopes: Envelope[]): Promise<boolean> {
     const ids = rows.map((row) => row.id);
     try {
-      await this.publisher.publish(rows.map((row) => JSON.parse(row.envelope) as Envelope));
+      await this.publisher.publish(envelopes);
     } catch (error) {
       this.options.onError?.(error);
       await inTransaction(this.dataSource, (manager) =>

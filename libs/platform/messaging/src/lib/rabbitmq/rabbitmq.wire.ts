@@ -7,6 +7,8 @@ import type { DeadLetterReason } from '../subscriber';
 /** Header names on the wire. The body is the source of truth; these are copies for tooling and routing. */
 export const RABBITMQ_HEADERS = {
   traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  baggage: 'baggage',
   correlationId: 'x-correlation-id',
   causationId: 'x-causation-id',
   version: 'x-nestkit-version',
@@ -32,6 +34,8 @@ const envelopeShape = z.object({
   correlationId: z.string(),
   causationId: z.string().optional(),
   traceparent: z.string().optional(),
+  tracestate: z.string().optional(),
+  baggage: z.string().optional(),
   producer: z.string(),
   key: z.string().optional(),
   identity: z.object({ token: z.string().min(1) }).optional(),
@@ -43,6 +47,8 @@ export function encodeEnvelope(envelope: Envelope): { content: Buffer; options: 
   const headers: Record<string, unknown> = { [RABBITMQ_HEADERS.correlationId]: envelope.correlationId, [RABBITMQ_HEADERS.version]: envelope.version };
   if (envelope.causationId !== undefined) headers[RABBITMQ_HEADERS.causationId] = envelope.causationId;
   if (envelope.traceparent !== undefined) headers[RABBITMQ_HEADERS.traceparent] = envelope.traceparent;
+  if (envelope.tracestate !== undefined) headers[RABBITMQ_HEADERS.tracestate] = envelope.tracestate;
+  if (envelope.baggage !== undefined) headers[RABBITMQ_HEADERS.baggage] = envelope.baggage;
   return {
     content: Buffer.from(JSON.stringify(envelope)),
     options: {
