@@ -80,6 +80,15 @@ if (spawnSync('bash', ['scripts/infra/schemathesis.sh', 'path'], { cwd: repoRoot
   }
 }
 
+// The observability check (scripts/check-observability.spec.ts) runs promtool, from Debian's prometheus package.
+if (spawnSync('bash', ['scripts/infra/prometheus.sh', 'path'], { cwd: repoRoot, stdio: 'ignore' }).status !== 0) {
+  if (!run('infra install (promtool)', 'bash', ['scripts/infra/prometheus.sh', 'install'])) {
+    console.error('\ninfra: could not install promtool (Debian package prometheus); install it, or set PROMTOOL to its path.');
+    summary({ passed: 0, failed: 1 });
+    process.exit(1);
+  }
+}
+
 const reportDir = mkdtempSync(join(tmpdir(), 'nestkit-test-'));
 const report = join(reportDir, 'vitest.json');
 run('vitest (unit, int, e2e)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...only], infra);
