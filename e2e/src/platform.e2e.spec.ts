@@ -1,26 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { infraUrls, uniqueName, waitFor } from '@nestkit/testing';
+import { waitFor } from '@nestkit/testing';
 import { bootstrapAdmin } from './bootstrap-admin';
 import { call } from './http';
+import { messagingProfiles } from './messaging-profiles';
 import { PlatformProcess } from './platform-process';
 
 const PROBLEM = /^application\/problem\+json/;
 
-/** The two messaging profiles: everything embedded, and RabbitMQ for the bus with Kafka for the event stream. */
-const PROFILES: Array<[string, NodeJS.ProcessEnv]> = [
-  ['embedded defaults', {}],
-  [
-    'BUS=rabbitmq, STREAM=kafka',
-    {
-      BUS: 'rabbitmq',
-      RABBITMQ_URL: infraUrls().rabbitmqUrl,
-      STREAM: 'kafka',
-      KAFKA_BROKERS: infraUrls().kafkaBrokers.join(','),
-      // Its own exchange, queues and topics on the shared brokers.
-      MESSAGING_NAMESPACE: uniqueName('e2e').toLowerCase(),
-    },
-  ],
-];
+const PROFILES = messagingProfiles('e2e');
 
 /** The walking skeleton, end to end through the gateway, as the README's curl session walks it. */
 describe.each(PROFILES)('platform (%s, through the gateway)', (_profile, env) => {

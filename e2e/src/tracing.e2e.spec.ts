@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { infraUrls, OtlpReceiver, type ReceivedSpan, uniqueName, waitFor } from '@nestkit/testing';
+import { OtlpReceiver, type ReceivedSpan, waitFor } from '@nestkit/testing';
 import { call } from './http';
+import { messagingProfiles } from './messaging-profiles';
 import { PlatformProcess } from './platform-process';
 
 const SERVER = 2;
 const CLIENT = 3;
 const CONSUMER = 5;
 
-const PROFILES: Array<[string, NodeJS.ProcessEnv]> = [
-  ['embedded defaults', {}],
-  [
-    'BUS=rabbitmq, STREAM=kafka',
-    {
-      BUS: 'rabbitmq',
-      RABBITMQ_URL: infraUrls().rabbitmqUrl,
-      STREAM: 'kafka',
-      KAFKA_BROKERS: infraUrls().kafkaBrokers.join(','),
-      MESSAGING_NAMESPACE: uniqueName('e2e-trace').toLowerCase(),
-    },
-  ],
-];
+const PROFILES = messagingProfiles('e2e-trace');
 
 /** The span's ancestors within `spans`, nearest first. */
 function ancestors(span: ReceivedSpan, spans: readonly ReceivedSpan[]): ReceivedSpan[] {

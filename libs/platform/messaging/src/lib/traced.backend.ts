@@ -111,7 +111,8 @@ export class TracedBackend implements Publisher, Subscriber {
           parent,
         );
         const started = process.hrtime.bigint();
-        return context.with(trace.setSpan(parent, span), () => handler(payload, envelope)).then(
+        // A handler that throws before its first await still ends the span and fails the delivery.
+        return context.with(trace.setSpan(parent, span), () => new Promise<void>((resolve) => resolve(handler(payload, envelope)))).then(
           () => {
             this.consumed.inc({ ...labels, outcome: 'handled' });
             observeWithExemplar(this.duration, labels, secondsSince(started), sampledTraceId(span.spanContext()));
