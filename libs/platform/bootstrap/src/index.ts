@@ -1,3 +1,3 @@
 export { bootstrapService, type FrontHandler, type RunningService, type ServiceOptions } from './lib/bootstrap-service';
 export { runMain } from './lib/run-main';
-export { serverRequestDuration } from './lib/server-telemetry';
+export { finishServerRequest } from './lib/server-telemetry';

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { serverRequestDuration } from '@nestkit/bootstrap';
+import { finishServerRequest } from '@nestkit/bootstrap';
 import { isAppError, PROBLEM_CONTENT_TYPE, problem, toProblem } from '@nestkit/errors';
-import { observeWithExemplar } from '@nestkit/metrics';
-import { endServerSpan, startServerSpan } from '@nestkit/tracing';
+import { serverSpanOf, startServerSpan } from '@nestkit/tracing';
 import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { RouteTable } from '../routes/route-table';
@@ -30,8 +29,6 @@ const SUSPICIOUS_PATH = /(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i;
  * itself are RFC 9457 problem+json; the upstream's answers pass through as they are, streamed.
  */
 export class ProxyServer {
-  private readonly duration = serverRequestDuration();
-
   constructor(private readonly deps: ProxyServerDeps) {}
 
   /** Handles `req` when a route matches and returns true; false leaves it to the framework. */
@@ -143,10 +140,8 @@ export class ProxyServer {
   private finished(exchange: ProxyExchange, started: number): void {
     const status = exchange.res.writableFinished ? exchange.res.statusCode : 499;
     const route = exchange.match.route.id;
-    if (exchange.servedBy) startServerSpan(exchange.req).span.setAttribute('nestkit.instance.id', exchange.servedBy);
-    const span = endServerSpan(exchange.req, status, route);
-    const traceId = span && span.traceFlags & 1 ? span.traceId : undefined;
-    observeWithExemplar(this.duration, { method: exchange.method, route, status_code: String(status) }, (performance.now() - started) / 1000, traceId);
+    if (exchange.servedBy) serverSpanOf(exchange.req)?.setAttribute('nestkit.instance.id', exchange.servedBy);
+    finishServerRequest(exchange.req, exchange.method, route, status, (performance.now() - started) / 1000);
     this.access(exchange, started);
   }
 

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { observeWithExemplar, platformMetrics, secondsSince } from '@nestkit/metrics';
-import { endServerSpan, startServerSpan } from '@nestkit/tracing';
+import { endServerSpan, sampledTraceId, startServerSpan } from '@nestkit/tracing';
 import { context } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -11,9 +11,11 @@ const UNMATCHED_ROUTE = 'unmatched';
 /**
  * The duration histogram every server records per request (RED: its `_count` is the rate, its 5xx
  * series the errors, its buckets the latency), labelled by route pattern, never the raw path, so ids in
- * URLs cannot grow the series without bound. Shared with the gateway's proxy, which records its own.
+ * URLs cannot grow the series without bound.
  */
-export function serverRequestDuration() {
+let requestDuration: ReturnType<typeof createServerRequestDuration> | undefined;
+
+function createServerRequestDuration() {
   return platformMetrics.histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method, route pattern and status code.',
@@ -22,23 +24,31 @@ export function serverRequestDuration() {
 }
 
 /**
+ * A request is over: ends its SERVER span with the status and route, and records its duration with the
+ * trace id as exemplar; once per request (a second call, e.g. abort after response, does nothing).
+ * Bootstrap's hooks call it for every Nest request, the gateway's proxy for every proxied one.
+ */
+export function finishServerRequest(request: object, method: string, route: string, status: number, seconds: number): void {
+  const span = endServerSpan(request, status, route);
+  if (!span) return;
+  requestDuration ??= createServerRequestDuration();
+  observeWithExemplar(requestDuration, { method, route, status_code: String(status) }, seconds, sampledTraceId(span));
+}
+
+/**
  * Every request runs inside its SERVER span (a child of the caller's `traceparent`), so each log line,
  * query and outgoing call of the handler joins the caller's trace; when it is answered the span ends with
  * its status and route, and the duration is recorded with the trace id as exemplar.
  */
 export function traceAndMeasureRequests(fastify: FastifyInstance): void {
-  const duration = serverRequestDuration();
   const started = new WeakMap<FastifyRequest, bigint>();
   fastify.addHook('onRequest', (request, _reply, done) => {
     started.set(request, process.hrtime.bigint());
     context.with(startServerSpan(request.raw).context, done);
   });
   const finish = (request: FastifyRequest, status: number) => {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const span = endServerSpan(request.raw, status, route);
     const since = started.get(request);
-    if (!span || since === undefined) return;
-    observeWithExemplar(duration, { method: request.method, route, status_code: String(status) }, secondsSince(since), span.traceFlags & 1 ? span.traceId : undefined);
+    if (since !== undefined) finishServerRequest(request.raw, request.method, request.routeOptions.url ?? UNMATCHED_ROUTE, status, secondsSince(since));
   };
   fastify.addHook('onResponse', (request, reply, done) => {
     finish(request, reply.statusCode);
