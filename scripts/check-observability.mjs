@@ -42,6 +42,26 @@ const APP_METRICS = {
   nestkit_trace_spans_dropped_total: 'counter',
   nestkit_trace_span_queue_size: 'gauge',
   nestkit_trace_span_queue_capacity: 'gauge',
+  nestkit_circuit_breaker_state: 'gauge',
+  nestkit_circuit_breaker_transitions_total: 'counter',
+  nestkit_retries_total: 'counter',
+  nestkit_retry_budget_exhausted_total: 'counter',
+  nestkit_bulkhead_rejected_total: 'counter',
+  nestkit_adaptive_limit_rejected_total: 'counter',
+  nestkit_attempt_timeouts_total: 'counter',
+  nestkit_hedges_total: 'counter',
+  nestkit_hedges_won_total: 'counter',
+  nestkit_fallbacks_total: 'counter',
+  nestkit_bulkhead_in_flight: 'gauge',
+  nestkit_bulkhead_queued: 'gauge',
+  nestkit_adaptive_limit: 'gauge',
+  nestkit_adaptive_limit_in_flight: 'gauge',
+  nestkit_registry_instances: 'gauge',
+  nestkit_outlier_ejected_instances: 'gauge',
+  nestkit_outbox_backlog: 'gauge',
+  nestkit_outbox_oldest_age_seconds: 'gauge',
+  nestkit_saga_outcomes_total: 'counter',
+  nestkit_login_throttled_total: 'counter',
 };
 
 /** prom-client 15's default metrics (collectDefaultMetrics), which every app exports. */
@@ -86,9 +106,6 @@ const PROMETHEUS_METRICS = { up: 'gauge' };
 
 /** Metrics the apps will export later: allowed in alert rules only, marked `# planned metric: <name>`. */
 const PLANNED = {
-  nestkit_circuit_breaker_state: 'gauge',
-  nestkit_outbox_backlog: 'gauge',
-  nestkit_outbox_oldest_age_seconds: 'gauge',
   nestkit_dead_letter_depth: 'gauge',
   nestkit_kafka_consumer_lag: 'gauge',
 };

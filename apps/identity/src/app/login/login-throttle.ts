@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@nestkit/config';
 import { inTransaction } from '@nestkit/database';
+import { platformMetrics } from '@nestkit/metrics';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { type Clock, CLOCK } from '../clock';
 import type { IdentityConfig } from '../identity.config';
 import { LoginThrottleEntity } from './login-throttle.entity';
 import { recordAttempt, releaseAttempt, type ThrottleRule, type ThrottleState } from './login-throttle.policy';
 import { LoginThrottledError } from './login-throttled.error';
+
+/** Logins refused by the throttle, by scope (`account` or `address`): a spike is a credential-stuffing attempt. */
+const loginThrottled = platformMetrics.counter({ name: 'nestkit_login_throttled_total', help: 'Login attempts refused by the throttle, by scope.', labelNames: ['scope'] });
 
 type Scope = 'account' | 'address';
 
@@ -47,7 +51,10 @@ export class LoginThrottle {
       const now = this.clock().getTime();
       const decisions = keys.map(([key, scope]) => ({ key, scope, decision: recordAttempt(rows.get(key), now, this.rules[scope]) }));
       const refused = decisions.find((entry) => !entry.decision.allowed);
-      if (refused && !refused.decision.allowed) throw new LoginThrottledError(Math.ceil(refused.decision.retryAfterMs / 1_000), refused.scope);
+      if (refused && !refused.decision.allowed) {
+        loginThrottled.inc({ scope: refused.scope });
+        throw new LoginThrottledError(Math.ceil(refused.decision.retryAfterMs / 1_000), refused.scope);
+      }
       for (const { key, decision } of decisions) if (decision.allowed) await this.save(manager, key, decision.next);
     });
   }

@@ -1,3 +1,4 @@
+import { metricValue, platformMetrics } from '@nestkit/metrics';
 import { inMemoryDataSource } from '@nestkit/database/testing';
 import { Logger } from '@nestjs/common';
 import { StockRejected, StockReserved } from '@nestkit/contracts/catalog';
@@ -94,8 +95,12 @@ describe(OrderSaga.name, () => {
     });
   });
 
-  it('ignores a second answer once the order is settled', async () => {
+  it('ignores a second answer once the order is settled, and counts one outcome', async () => {
+    const outcomes = (outcome: string) => metricValue(platformMetrics.registry, 'nestkit_saga_outcomes_total', { saga: 'order', outcome });
+    const [confirmedBefore, rejectedBefore] = [await outcomes('confirmed'), await outcomes('rejected')];
     await deliver(reserved(), rejected());
+    expect(await outcomes('confirmed')).toBe(confirmedBefore + 1);
+    expect(await outcomes('rejected')).toBe(rejectedBefore);
 
     expect(await order()).toMatchObject({ status: 'CONFIRMED', reason: null });
     expect((await outbox()).map((row) => row.type)).toEqual(['orders.order-confirmed']);

@@ -16,6 +16,7 @@ import {
   type Subscription,
 } from '@nestkit/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
+import { sagaOutcomes } from './saga.metrics';
 import { OrderEntity } from '../orders/order.entity';
 
 const CONSUMER = 'orders.order-saga';
@@ -98,6 +99,7 @@ export class OrderSaga implements OnModuleInit, OnModuleDestroy {
       return undefined;
     }
     this.logger.log({ orderId, status: outcome.status }, 'order settled');
+    sagaOutcomes.inc({ saga: 'order', outcome: outcome.status.toLowerCase() });
     return order;
   }
 

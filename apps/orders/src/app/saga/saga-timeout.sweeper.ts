@@ -5,6 +5,7 @@ import { inTransaction } from '@nestkit/database';
 import { createEnvelope, MESSAGING_OPTIONS, type MessagingModuleOptions, Outbox, Poller } from '@nestkit/messaging';
 import { DataSource, LessThan } from 'typeorm';
 import { OrderEntity } from '../orders/order.entity';
+import { sagaOutcomes } from './saga.metrics';
 import type { SagaConfig } from './saga.config';
 
 /**
@@ -78,6 +79,7 @@ export class SagaTimeoutSweeper implements OnApplicationBootstrap, BeforeApplica
     for (const order of overdue) {
       if (!(await this.cancel(order))) continue;
       this.logger.log({ orderId: order.id, timeoutMs: this.timeoutMs }, 'order cancelled: catalog did not answer in time');
+      sagaOutcomes.inc({ saga: 'order', outcome: 'cancelled' });
       cancelled.push(order.id);
     }
     return cancelled;

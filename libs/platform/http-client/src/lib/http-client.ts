@@ -7,13 +7,14 @@ import {
   CircuitBreaker,
   type CircuitBreakerRegistry,
   type Deadline,
-  ignoreEvents,
   LatencyTracker,
   PermitBulkhead,
+  type ResilienceListener,
   RetryBudget,
   type UpstreamPolicyOptions,
 } from '@nestkit/resilience';
 import type { HeaderValues } from './hop-by-hop';
+import { meterClient, meteredListener } from './client-metrics';
 import { HttpResponse } from './http-response';
 import { adaptiveLimit, bulkhead } from './middleware/admission.middleware';
 import { attemptTimeout } from './middleware/attempt-timeout.middleware';
@@ -97,18 +98,19 @@ export class HttpClient {
   private readonly defaults: ExchangeDefaults;
   private readonly endpoint: Endpoint;
   private readonly unsubscribe: () => void;
+  private readonly unmeter: () => void;
 
   constructor(private readonly options: HttpClientOptions) {
     const { service, policy } = options;
-    const listener = policy?.listener;
     this.defaults = { service, timeoutMs: options.timeoutMs, headers: options.headers };
-    this.bulkhead = policy?.bulkhead && new PermitBulkhead(service, { ...policy.bulkhead, listener: listener ?? policy.bulkhead.listener });
+    this.bulkhead = policy?.bulkhead && new PermitBulkhead(service, { ...policy.bulkhead, listener: this.listenerFor(policy.bulkhead.listener) });
     this.limiter = policy?.adaptiveLimit && new AdaptiveLimiter(policy.adaptiveLimit);
-    this.breaker = policy?.breaker && new CircuitBreaker(service, { ...policy.breaker, scope: 'upstream', listener: listener ?? policy.breaker.listener });
+    this.breaker = policy?.breaker && new CircuitBreaker(service, { ...policy.breaker, scope: 'upstream', listener: this.listenerFor(policy.breaker.listener) });
     this.retryBudget = policy?.retry && (policy.retry.budget ?? new RetryBudget());
     this.transport = new PoolTransport({ service, connections: options.connections ?? 128, bodyTimeoutMs: options.bodyTimeoutMs ?? options.timeoutMs });
     this.endpoint = this.compose();
     this.unsubscribe = options.instancer.subscribe(service, (instances) => this.transport.retain(instances));
+    this.unmeter = meterClient({ service, instancer: options.instancer, breaker: this.breaker, instanceBreakers: options.instanceBreakers, bulkhead: this.bulkhead, limiter: this.limiter, outliers: options.outliers });
   }
 
   /**
@@ -152,21 +154,30 @@ export class HttpClient {
   /** Stops following discovery and closes every connection pool, letting calls in flight finish. */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.unmeter();
     await this.transport.close();
+  }
+
+  /**
+   * Where a part's events go: the policy's listener, else the part's own, either way counted first
+   * (retries, breaker transitions, rejections, timeouts, hedges: see client-metrics.ts).
+   */
+  private listenerFor(own: ResilienceListener | undefined): ResilienceListener {
+    return meteredListener(this.options.policy?.listener ?? own);
   }
 
   // The whole chain, outermost first. Parts the client was not configured with are left out.
   private compose(): Endpoint {
     const { service, instancer, balancer, outliers, pending, instanceBreakers, policy } = this.options;
-    const listener = policy?.listener ?? ignoreEvents;
+    const listener = this.listenerFor(undefined);
     return chain(
       [
         deadline(service),
         traceCall(service, this.breaker),
         this.bulkhead && bulkhead(this.bulkhead),
-        this.limiter && adaptiveLimit(this.limiter, service, policy?.adaptiveLimit?.listener ?? listener),
+        this.limiter && adaptiveLimit(this.limiter, service, this.listenerFor(policy?.adaptiveLimit?.listener)),
         this.breaker && upstreamBreaker(this.breaker),
-        policy?.retry && this.retryBudget && retry({ ...policy.retry, upstream: service, budget: this.retryBudget, listener: policy.listener ?? policy.retry.listener ?? ignoreEvents }),
+        policy?.retry && this.retryBudget && retry({ ...policy.retry, upstream: service, budget: this.retryBudget, listener: this.listenerFor(policy.retry.listener) }),
         hedge({ upstream: service, latency: this.latency, defaultDelayMs: this.options.hedgeAfterMs ?? 100, listener }),
         pick({ service, instancer, balancer, outliers, instanceBreakers }),
         instanceBreakers && instanceBreaker(instanceBreakers),

@@ -7,6 +7,7 @@ import {
   type ResilienceListener,
   upstreamPolicyOptions,
 } from '@nestkit/resilience';
+import { meteredListener } from './client-metrics';
 import { HttpClient } from './http-client';
 
 /** What {@link resilientHttpClient} needs: the upstream, where its instances are, and the caller's config. */
@@ -35,7 +36,8 @@ export interface ResilientHttpClientOptions {
  */
 export function resilientHttpClient(options: ResilientHttpClientOptions): HttpClient {
   const { service, config, timeoutMs, listener } = options;
-  const instanceBreakers = new CircuitBreakerRegistry({ ...RECOMMENDED_INSTANCE_BREAKER, listener });
+  // Instance breakers' transitions are counted too (nestkit_circuit_breaker_transitions_total{breaker=<instance id>}).
+  const instanceBreakers = new CircuitBreakerRegistry({ ...RECOMMENDED_INSTANCE_BREAKER, listener: meteredListener(listener) });
   return new HttpClient({
     service,
     instancer: options.instancer,

@@ -31,6 +31,11 @@ export class CircuitBreakerRegistry {
     return this.breakers.get(id)?.state ?? 'closed';
   }
 
+  /** Every breaker's id and state now. */
+  *states(): IterableIterator<[id: string, state: BreakerState]> {
+    for (const [id, breaker] of this.breakers) yield [id, breaker.state];
+  }
+
   /** Drops `id`'s breaker, e.g. when the instance leaves discovery, so the registry does not grow forever. */
   delete(id: string): void {
     this.breakers.delete(id);

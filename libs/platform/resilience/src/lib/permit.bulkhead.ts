@@ -36,6 +36,16 @@ export class PermitBulkhead {
     this.listener = options.listener ?? ignoreEvents;
   }
 
+  /** Calls holding a slot now. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  /** Calls waiting for a slot now. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Free execution slots right now. */
   get executionSlots(): number {
     return this.maxConcurrent - this.running;

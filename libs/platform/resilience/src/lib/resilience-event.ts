@@ -9,6 +9,7 @@ export type ResilienceEvent =
   | { readonly upstream: string; readonly kind: 'limit-rejected'; readonly limit: number }
   | { readonly upstream: string; readonly kind: 'timeout'; readonly budgetMs: number }
   | { readonly upstream: string; readonly kind: 'hedge'; readonly hedge: number; readonly delayMs: number }
+  | { readonly upstream: string; readonly kind: 'hedge-won' }
   | { readonly upstream: string; readonly kind: 'fallback' };
 
 /** Receives {@link ResilienceEvent}s, e.g. to bump a counter; it must not throw. */

@@ -80,6 +80,7 @@ class HedgedCall {
     if (this.settled) return discard(answer);
     if (!UNAVAILABLE_STATUSES.has(answer.status)) {
       if (this.fallback) discard(this.fallback);
+      if (attempt.hedged) this.options.listener.onEvent({ upstream: this.options.upstream, kind: 'hedge-won' });
       return this.finish(() => this.resolve(answer));
     }
     if (this.fallback) discard(this.fallback);

@@ -1,5 +1,6 @@
 import { inTransaction } from '@nestkit/database';
 import { inMemoryDataSource } from '@nestkit/database/testing';
+import { metricValue, platformMetrics } from '@nestkit/metrics';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { createEnvelope, type Envelope } from '../envelope/envelope';
@@ -40,6 +41,20 @@ describe(OutboxRelay.name, () => {
     expect((await rows()).every((row) => row.publishedAt instanceof Date)).toBe(true);
     expect(await sut.flush()).toBe(0);
     expect(publisher.calls).toBe(2);
+  });
+
+  it('shows the unpublished backlog and the age of its oldest row as gauges while the broker refuses', async () => {
+    sut = new OutboxRelay(dataSource, publisher.failNext(1_000), { intervalMs: 60_000 });
+    await enqueue(placed(1), placed(2), placed(3));
+    sut.start();
+    await sut.flush();
+    await new Promise((done) => setTimeout(done, 120));
+    expect(await metricValue(platformMetrics.registry, 'nestkit_outbox_backlog')).toBe(3);
+    expect(await metricValue(platformMetrics.registry, 'nestkit_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(0.1);
+    expect(await sut.backlog()).toMatchObject({ rows: 3 });
+    await sut.stop();
+    // A stopped relay is no longer read.
+    expect(await metricValue(platformMetrics.registry, 'nestkit_outbox_backlog')).toBe(0);
   });
 
   it('records a failed publish on the rows and publishes them on the next pass', async () => {

@@ -1,4 +1,5 @@
 import { inTransaction } from '@nestkit/database';
+import { platformMetrics } from '@nestkit/metrics';
 import { inSpan, linkTo, SpanKind } from '@nestkit/tracing';
 import type { Link } from '@opentelemetry/api';
 import { type DataSource, In, IsNull } from 'typeorm';
@@ -15,6 +16,37 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Called with every failed pass or publish (for logging); the relay keeps going. */
   onError?: (error: unknown) => void;
+}
+
+const relays = new Set<OutboxRelay>();
+let gaugesRegistered = false;
+
+/**
+ * `nestkit_outbox_backlog` (rows not published yet) and `nestkit_outbox_oldest_age_seconds` (how long the
+ * oldest of them has waited), read from the database of every running relay at scrape time: a growing
+ * backlog or age means the broker refuses or the relay is stuck.
+ */
+function registerOutboxGauges(): void {
+  if (gaugesRegistered) return;
+  gaugesRegistered = true;
+  platformMetrics.gauge({
+    name: 'nestkit_outbox_backlog',
+    help: 'Outbox rows written and not yet published.',
+    async collect() {
+      let total = 0;
+      for (const relay of relays) total += (await relay.backlog()).rows;
+      this.set(total);
+    },
+  });
+  platformMetrics.gauge({
+    name: 'nestkit_outbox_oldest_age_seconds',
+    help: 'Seconds the oldest unpublished outbox row has waited (0: none waiting).',
+    async collect() {
+      let oldest = 0;
+      for (const relay of relays) oldest = Math.max(oldest, (await relay.backlog()).oldestAgeSeconds);
+      this.set(oldest);
+    },
+  });
 }
 
 /**
@@ -41,12 +73,25 @@ export class OutboxRelay {
 
   /** Starts polling: a first pass right away, then one `intervalMs` after each pass ends. */
   start(): void {
+    registerOutboxGauges();
+    relays.add(this);
     this.poller.start();
   }
 
   /** Stops polling and waits for the pass in progress, so no publish is cut in half. */
   stop(): Promise<void> {
+    relays.delete(this);
     return this.poller.stop();
+  }
+
+  /** Unpublished rows and the age of the oldest, now. */
+  async backlog(): Promise<{ rows: number; oldestAgeSeconds: number }> {
+    const where = { publishedAt: IsNull() };
+    const [rows, oldest] = await Promise.all([
+      this.dataSource.manager.count(OutboxMessage, { where }),
+      this.dataSource.manager.findOne(OutboxMessage, { where, order: { createdAt: 'ASC' }, select: { id: true, createdAt: true } }),
+    ]);
+    return { rows, oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0 };
   }
 
   /** Runs one pass now (after any pass in progress) and resolves with the number of envelopes published. */
