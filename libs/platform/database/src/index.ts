@@ -5,3 +5,4 @@ export { DatabaseReadiness } from './lib/database.readiness';
 export { type DialectColumns, dialectColumns } from './lib/dialect-columns';
 export { inTransaction } from './lib/in-transaction';
 export { pruneRows, type PruneOptions } from './lib/prune-rows';
+export { traceQueries } from './lib/query-spans';
