@@ -3,6 +3,8 @@
 // node:http upstream, beside nginx, moleculer-web over its TCP transporter, a bare @fastify/reply-from
 // proxy and the upstream directly. wrk runs on core 0, every server on core 1; targets are measured in
 // interleaved rounds and the medians reported. `--help` lists the flags.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +30,17 @@ const TARGETS = [
   { id: 'undici-pipe', label: 'bare node:http + undici Pool pipe' },
   { id: 'gateway', label: 'gateway, everything on (user JWT)' },
   { id: 'gateway-public', label: 'gateway, public route' },
+  { id: 'gateway-trace-off', label: 'gateway, everything on, tracing off (OTEL_SDK_DISABLED)' },
+  { id: 'gateway-trace-10', label: 'gateway, everything on, 10% of traces sampled, OTLP export' },
+  { id: 'gateway-trace-100', label: 'gateway, everything on, every trace sampled, OTLP export' },
 ];
+
+/** The tracing gateways: one process each, the same routes, only the tracing settings differ. */
+const TRACING = {
+  'gateway-trace-off': { OTEL_SDK_DISABLED: 'true' },
+  'gateway-trace-10': { TRACES_SAMPLER_RATIO: '0.1', OTEL_TRACES_EXPORTER: 'otlp' },
+  'gateway-trace-100': { TRACES_SAMPLER_RATIO: '1', OTEL_TRACES_EXPORTER: 'otlp' },
+};
 
 const USAGE = `Usage: npm run bench -- gateway [flags]   (or node bench/gateway/run.mjs [flags])
   --rounds N             interleaved rounds (default 3)
@@ -128,6 +140,16 @@ async function startTargets(opts, ctx) {
     endpoints.set('gateway-public', gateway.open);
     info.rateLimitHeaders = gateway.rateLimitHeaders;
   }
+  const tracing = Object.keys(TRACING).filter((id) => wanted.has(id));
+  if (tracing.length > 0) {
+    // A collector stand-in: takes every OTLP export and answers 200, so the gateways pay the whole
+    // export (serialising and sending spans) but nothing is stored.
+    const sink = (ctx.sink ??= await otlpSink());
+    for (const id of tracing) {
+      const gateway = await startGateway({ ...ctx, name: id, extraEnv: { ...TRACING[id], OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } });
+      endpoints.set(id, gateway.user);
+    }
+  }
   for (const [id, endpoint] of endpoints) endpoint.script = writeScript(ctx.dir, id, endpoint.headers);
   return { endpoints, info };
 }
@@ -151,6 +173,20 @@ async function profileGateway(opts, ctx) {
   writeFileSync(kept, raw);
   console.log(`cpu profile: written to ${kept} (open it in Chrome DevTools > Performance)`);
   return topSelfFrames(JSON.parse(raw), 15, { fromUs, toUs });
+}
+
+/** An OTLP/HTTP endpoint in this process that reads every export and answers 200 (what a healthy collector does). */
+async function otlpSink() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((done) => (server.closeAllConnections(), server.close(() => done()))),
+  };
 }
 
 /** Runs the benchmark with `argv` (flags); `invokedAs` is the command shown in the report. */
@@ -179,8 +215,9 @@ export async function main(argv = process.argv.slice(2), invokedAs = 'node bench
   };
   if (loadavg()[0] > 1) console.warn(`bench: load average ${loadavg()[0].toFixed(2)}: something else is running, expect noisy figures`);
   let failed = false;
+  let ctx;
   try {
-    const ctx = { processes, dir, core: SERVER_CORE, node: process.execPath, nginx, entry: opts.gatewayEntry, plan, jwksUrl: identity.jwksUrl, token: await identity.userToken() };
+    ctx = { processes, dir, core: SERVER_CORE, node: process.execPath, nginx, entry: opts.gatewayEntry, plan, jwksUrl: identity.jwksUrl, token: await identity.userToken() };
     console.log(`bench: logs in ${dir}; gateway mode ${mode} (user route ${plan.authPath}, public ${plan.publicPath})`);
     ctx.upstreamPort = await startUpstream(ctx);
     const { endpoints, info } = await startTargets(opts, ctx);
@@ -214,6 +251,7 @@ export async function main(argv = process.argv.slice(2), invokedAs = 'node bench
   } finally {
     await processes.stopAll();
     await identity.close();
+    await ctx?.sink?.close();
     if (failed) console.error(`bench: server logs kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

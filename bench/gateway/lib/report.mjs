@@ -1,5 +1,5 @@
 // Turns the rounds into the markdown section bench/RESULTS.md takes: setup, one table, the targets.
-import { checkTargets, median } from './stats.mjs';
+import { checkTargets, checkTracingTargets, median } from './stats.mjs';
 
 const int = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '-');
 const us = (value) => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} µs` : '-');
@@ -70,6 +70,11 @@ export function markdown(setup, rows, profile) {
   if (gateway) {
     lines.push('', '### Targets (gateway, everything on)', '', '| target | measured | verdict |', '| --- | ---: | --- |');
     const checks = checkTargets({ gatewayRps: gateway.rps, nginxRps: nginx?.rps, moleculerRps: moleculer?.rps, gatewayP50Us: gateway.p50, directP50Us: direct?.p50 });
+    for (const check of checks) lines.push(`| ${check.target} | ${check.shown} | ${check.verdict} |`);
+  }
+  if (by['gateway-trace-off'] || by['gateway-trace-10'] || by['gateway-trace-100']) {
+    lines.push('', '### Targets (tracing: the user route, exporting over OTLP/HTTP to a sink of the harness)', '', '| target | measured | verdict |', '| --- | ---: | --- |');
+    const checks = checkTracingTargets({ offRps: by['gateway-trace-off']?.rps, at10Rps: by['gateway-trace-10']?.rps, at100Rps: by['gateway-trace-100']?.rps });
     for (const check of checks) lines.push(`| ${check.target} | ${check.shown} | ${check.verdict} |`);
   }
   if (profile) {

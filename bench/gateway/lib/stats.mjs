@@ -12,6 +12,27 @@ export function median(values) {
 /** The issue's acceptance targets for the gateway with everything on. */
 export const TARGETS = Object.freeze({ vsNginx: 0.45, vsMoleculerWeb: 1.5, addedP50Us: 400 });
 
+/** Issue 11's targets: the gateway's req/s with tracing at 10% and 100% sampling, as a share of tracing off. */
+export const TRACING_TARGETS = Object.freeze({ at10: 0.85, at100: 0.6 });
+
+/**
+ * Checks the tracing runs against {@link TRACING_TARGETS}: `offRps`, `at10Rps`, `at100Rps` are the
+ * medians of the three gateways (same route, everything on), measured interleaved in one run.
+ * @param {{ offRps?: number, at10Rps?: number, at100Rps?: number }} m
+ */
+export function checkTracingTargets(m) {
+  const share = (rps) => (Number.isFinite(rps) && rps > 0 && Number.isFinite(m.offRps) && m.offRps > 0 ? rps / m.offRps : undefined);
+  return [
+    ['10%', share(m.at10Rps), TRACING_TARGETS.at10],
+    ['100%', share(m.at100Rps), TRACING_TARGETS.at100],
+  ].map(([at, value, target]) => ({
+    target: `req/s at ${at} sampling >= ${target}x tracing off`,
+    value,
+    shown: value === undefined ? '-' : `${value.toFixed(2)}x`,
+    verdict: value === undefined ? 'not measured' : value >= target ? 'met' : 'missed',
+  }));
+}
+
 /**
  * Checks the gateway's medians against {@link TARGETS}. Each check is `met`, `missed`, or `not measured`
  * when a figure it needs is absent (that target was not run).

@@ -193,12 +193,12 @@ export function gatewayEnv(plan, { port, upstreamPort, jwksUrl, dir }) {
  * Starts the built gateway (`node [nodeArgs] <entry>`) and checks both routes: the user route refuses a
  * request without a token (401) and answers the upstream's body with one; the public route answers
  * without. Returns the two endpoints and what the user route's response showed of the rate limit.
- * @param {StartContext & { entry: string, plan: ReturnType<typeof gatewayPlan>, jwksUrl: string, token: string, name?: string, nodeArgs?: string[] }} ctx
+ * @param {StartContext & { entry: string, plan: ReturnType<typeof gatewayPlan>, jwksUrl: string, token: string, name?: string, nodeArgs?: string[], extraEnv?: Record<string, string> }} ctx
  */
 export async function startGateway(ctx) {
   const name = ctx.name ?? 'gateway';
   const port = await freePort();
-  const env = gatewayEnv(ctx.plan, { port, upstreamPort: ctx.upstreamPort, jwksUrl: ctx.jwksUrl, dir: ctx.dir });
+  const env = { ...gatewayEnv(ctx.plan, { port, upstreamPort: ctx.upstreamPort, jwksUrl: ctx.jwksUrl, dir: ctx.dir }), ...ctx.extraEnv };
   const entry = ctx.processes.start(name, ctx.core, ctx.node, [...(ctx.nodeArgs ?? []), ctx.entry], { env });
   const base = `http://127.0.0.1:${port}`;
   const user = { url: `${base}${ctx.plan.authPath}`, headers: { authorization: `Bearer ${ctx.token}` } };

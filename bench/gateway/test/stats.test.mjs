@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { answersItem, gatewayPlan, routesYaml } from '../lib/targets.mjs';
-import { checkTargets, median, topSelfFrames } from '../lib/stats.mjs';
+import { checkTargets, checkTracingTargets, median, topSelfFrames } from '../lib/stats.mjs';
 import { parseWrkOutput } from '../lib/wrk.mjs';
 import { BODY } from '../servers/body.mjs';
 
@@ -24,6 +24,14 @@ describe('checkTargets', () => {
   it('says "not measured" when a target it needs was not run', () => {
     const sut = checkTargets({ gatewayRps: 9_000, gatewayP50Us: 700, directP50Us: 350 });
     assert.deepEqual(sut.map((check) => check.verdict), ['not measured', 'not measured', 'met']);
+  });
+});
+
+describe('checkTracingTargets', () => {
+  it('compares 10% and 100% sampling with tracing off', () => {
+    const sut = checkTracingTargets({ offRps: 10_000, at10Rps: 8_600, at100Rps: 5_900 });
+    assert.deepEqual(sut.map((check) => [check.shown, check.verdict]), [['0.86x', 'met'], ['0.59x', 'missed']]);
+    assert.deepEqual(checkTracingTargets({ at10Rps: 1 }).map((check) => check.verdict), ['not measured', 'not measured']);
   });
 });
 
