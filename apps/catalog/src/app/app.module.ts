@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingHousekeeping, MessagingModule, messagingOptions, OutboxRelayService, RETENTION_TASKS } from '@nestkit/messaging';
+import { MessagingHousekeeping, MessagingModule, messagingOptions, MessagingReadiness, OutboxRelayService, RETENTION_TASKS } from '@nestkit/messaging';
 import { type CatalogConfig, catalogConfigSchema } from './catalog.config';
 import { CATALOG_SCHEMA } from './catalog.schema';
 import { ProductEntity } from './products/product.entity';
@@ -32,7 +32,7 @@ export class AppModule {
         DiscoveryModule.forRoot(discoveryOptions('catalog', config)),
         MessagingModule.forRoot({ ...messagingOptions('catalog', config), signer }),
         AuthModule.forRoot(verifierOptions(config)),
-        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness, MessagingReadiness] }),
       ],
       controllers: [ProductsHttpController],
       providers: [

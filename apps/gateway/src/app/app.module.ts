@@ -4,7 +4,7 @@ import { ConfigModule } from '@nestkit/config';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingModule, messagingOptions } from '@nestkit/messaging';
+import { MessagingModule, messagingOptions, MessagingReadiness } from '@nestkit/messaging';
 import { edgeVerifierOptions } from './auth/identity-endpoints';
 import { UpstreamTokens } from './auth/upstream-tokens';
 import { type GatewayConfig, gatewayConfigSchema } from './gateway.config';
@@ -35,7 +35,7 @@ export class AppModule {
         AuthModule.forRootAsync({ imports: [UpstreamsModule], inject: [Upstreams], useFactory: (upstreams: Upstreams) => edgeVerifierOptions(config, upstreams) }),
         // Catalog's stock events purge the response cache. The gateway reads the bus only: no stream, no outbox.
         MessagingModule.forRoot({ ...messagingOptions('gateway', config), stream: { backend: 'memory' } }),
-        HealthModule.forRoot({ indicators: [RegistryReadiness] }),
+        HealthModule.forRoot({ indicators: [RegistryReadiness, MessagingReadiness] }),
       ],
       // The proxy answers routed requests in front of Nest (see main.ts); Nest serves health and the platform API.
       controllers: [PlatformHttpController],

@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingHousekeeping, MessagingModule, messagingOptions } from '@nestkit/messaging';
+import { MessagingHousekeeping, MessagingModule, messagingOptions, MessagingReadiness } from '@nestkit/messaging';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
 import { NOTIFICATIONS_SCHEMA } from './notifications.schema';
 import { NotificationEntity } from './notifications/notification.entity';
@@ -27,7 +27,7 @@ export class AppModule {
         DiscoveryModule.forRoot(discoveryOptions('notifications', config)),
         MessagingModule.forRoot(messagingOptions('notifications', config)),
         AuthModule.forRoot(verifierOptions(config)),
-        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness, MessagingReadiness] }),
       ],
       controllers: [NotificationsHttpController],
       providers: [OrderEventsHandler, MessagingHousekeeping],

@@ -6,7 +6,7 @@ import { DatabaseModule, DatabaseReadiness } from '@nestkit/database';
 import { DiscoveryModule, discoveryOptions, RegistryReadiness } from '@nestkit/discovery';
 import { HealthModule } from '@nestkit/health';
 import { LoggingModule } from '@nestkit/logging';
-import { MessagingHousekeeping, MessagingModule, messagingOptions, OutboxRelayService } from '@nestkit/messaging';
+import { MessagingHousekeeping, MessagingModule, messagingOptions, MessagingReadiness, OutboxRelayService } from '@nestkit/messaging';
 import { type OrdersConfig, ordersConfigSchema } from './orders.config';
 import { ORDERS_SCHEMA } from './orders.schema';
 import { CatalogClient } from './orders/catalog.client';
@@ -34,7 +34,7 @@ export class AppModule {
         DiscoveryModule.forRoot(discoveryOptions('orders', config)),
         MessagingModule.forRoot({ ...messagingOptions('orders', config), signer: stamper }),
         AuthModule.forRoot(verifierOptions(config)),
-        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness] }),
+        HealthModule.forRoot({ indicators: [DatabaseReadiness, RegistryReadiness, MessagingReadiness] }),
       ],
       controllers: [OrdersHttpController],
       providers: [

@@ -76,3 +76,4 @@ export { DEFAULT_RABBITMQ_EXCHANGE, type RabbitMqBusOptions, type RabbitMqLogEnt
 export { RabbitMqBus } from './lib/rabbitmq/rabbitmq.bus';
 export { RabbitMqDeadLetterAdmin, type RabbitMqDeadLetterAdminOptions } from './lib/rabbitmq/rabbitmq.dead-letter.admin';
 export { RABBITMQ_HEADERS } from './lib/rabbitmq/rabbitmq.wire';
+export { MessagingReadiness } from './lib/messaging.readiness';

@@ -1,12 +1,15 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { FanOutPublisher } from './fan-out.publisher';
 import { embeddedBus } from './hub/embedded-bus';
+import { MessagingReadiness } from './messaging.readiness';
 import {
+  BUS_BACKEND,
   type BusOptions,
   MESSAGING_OPTIONS,
   type MessagingModuleOptions,
   OUTBOX_PUBLISHER,
   PUBLISHER,
+  STREAM_BACKEND,
   STREAM_PUBLISHER,
   STREAM_SUBSCRIBER,
   type StreamOptions,
@@ -17,8 +20,8 @@ import { type MessageSigner, SigningPublisher } from './signing.publisher';
 import type { Subscriber } from './subscriber';
 import { type MessagingSystem, TracedBackend } from './traced.backend';
 
-const BUS = Symbol('nestkit.messaging.bus');
-const STREAM = Symbol('nestkit.messaging.stream');
+const BUS = BUS_BACKEND;
+const STREAM = STREAM_BACKEND;
 const TRACED_BUS = Symbol('nestkit.messaging.traced-bus');
 const TRACED_STREAM = Symbol('nestkit.messaging.traced-stream');
 
@@ -109,8 +112,9 @@ export class MessagingModule {
           inject: [TRACED_BUS, TRACED_STREAM],
         },
         MessagingLifecycle,
+        MessagingReadiness,
       ],
-      exports: [MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER, STREAM_PUBLISHER, STREAM_SUBSCRIBER, OUTBOX_PUBLISHER],
+      exports: [MESSAGING_OPTIONS, PUBLISHER, SUBSCRIBER, STREAM_PUBLISHER, STREAM_SUBSCRIBER, OUTBOX_PUBLISHER, MessagingReadiness, BUS, STREAM],
     };
   }
 }

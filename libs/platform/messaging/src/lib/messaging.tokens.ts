@@ -57,3 +57,7 @@ export interface MessagingModuleOptions {
   /** How long {@link MessagingHousekeeping} keeps published outbox rows and handled inbox ids; default 7 days. */
   readonly retentionMs?: number;
 }
+
+/** The bare bus and stream backends (module-internal: services use the ports above). */
+export const BUS_BACKEND = Symbol('nestkit.messaging.bus');
+export const STREAM_BACKEND = Symbol('nestkit.messaging.stream');

@@ -82,6 +82,24 @@ export class KafkaBus implements Publisher, Subscriber {
     return subscription;
   }
 
+  /**
+   * Readiness: a metadata request (list topics) answered within `timeoutMs`; rejects naming the brokers
+   * and the error otherwise (see `MessagingReadiness`).
+   */
+  async health(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.client.listTopics(), late]);
+    } catch (error) {
+      throw new Error(`Kafka at ${this.options.brokers.join(',')}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Creates the topics of every subscription and joins their consumer groups; resolves once all are consuming. */
   start(): Promise<void> {
     this.assertOpen();

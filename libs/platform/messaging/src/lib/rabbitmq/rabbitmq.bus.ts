@@ -78,6 +78,12 @@ export class RabbitMqBus implements Publisher, Subscriber {
   }
 
   /** Connects, declares the topology of every subscription so far and starts consuming; resolves once consuming. */
+  /** Readiness: resolves while connected to RabbitMQ, rejects saying why not (see `MessagingReadiness`). */
+  async health(): Promise<void> {
+    const problem = this.connection.problem();
+    if (problem) throw new Error(`RabbitMQ: ${problem}`);
+  }
+
   async start(): Promise<void> {
     if (this.closing) throw closedError();
     this.started = true;

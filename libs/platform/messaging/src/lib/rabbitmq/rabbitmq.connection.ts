@@ -113,6 +113,13 @@ export class RabbitMqConnection {
     }
   }
 
+  /** Why there is no live connection now (the last error, or "connecting"), or undefined while connected. */
+  problem(): string | undefined {
+    if (this.current?.alive) return undefined;
+    if (this.closed) return 'closed';
+    return this.lastError === undefined ? `connecting to ${this.options.safeUrl}` : `no connection to ${this.options.safeUrl} (${messageOf(this.lastError)})`;
+  }
+
   private async setUp(session: RabbitMqSession): Promise<void> {
     try {
       await this.hooks.setup(session);
