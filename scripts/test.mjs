@@ -54,7 +54,7 @@ if (missing.length > 0) {
       '\ninfra: could not start ' + missing.join(', ') + '.\n' +
         'Either run as a user who can `apt-get install` (Debian/Ubuntu), or start them yourself\n' +
         '(for example `docker compose up -d rabbitmq kafka redis postgres etcd`) and point the tests at them with\n' +
-        'RABBITMQ_URL, KAFKA_BROKERS, REDIS_URL, POSTGRES_URL and ETCD_URL.',
+        'RABBITMQ_URL, KAFKA_BROKERS, REDIS_URL, POSTGRES_URL, ETCD_URL, ZIPKIN_URL and PROMETHEUS_URL.',
     );
     summary({ passed: 0, failed: 1 });
     process.exit(1);

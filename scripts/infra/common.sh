@@ -26,6 +26,8 @@ NESTKIT_ETCD_PORT="${NESTKIT_ETCD_PORT:-12379}"
 NESTKIT_ETCD_PEER_PORT="${NESTKIT_ETCD_PEER_PORT:-12380}"
 NESTKIT_KAFKA_PORT="${NESTKIT_KAFKA_PORT:-19092}"
 NESTKIT_KAFKA_CONTROLLER_PORT="${NESTKIT_KAFKA_CONTROLLER_PORT:-19093}"
+NESTKIT_ZIPKIN_PORT="${NESTKIT_ZIPKIN_PORT:-19411}"         # Zipkin API, UI and span collector
+NESTKIT_PROMETHEUS_PORT="${NESTKIT_PROMETHEUS_PORT:-19090}" # Prometheus API and UI
 
 # Seconds a service may take to become ready before `up` gives up.
 NESTKIT_INFRA_TIMEOUT="${NESTKIT_INFRA_TIMEOUT:-120}"
@@ -35,7 +37,7 @@ NESTKIT_INFRA_TIMEOUT="${NESTKIT_INFRA_TIMEOUT:-120}"
 NESTKIT_INFRA_SKIP="${NESTKIT_INFRA_SKIP:-}"
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
-INFRA_ALL_SERVICES=(postgres redis etcd rabbitmq kafka)
+INFRA_ALL_SERVICES=(postgres redis etcd rabbitmq kafka zipkin prometheus)
 
 # --- logging / time ----------------------------------------------------------
 
@@ -221,7 +223,7 @@ pkg_installed() {
 external_hint() {
 	cat <<-EOF
 		       Or use servers you already run (docker compose, ...): export their URLs
-		       (RABBITMQ_URL, KAFKA_BROKERS, REDIS_URL, POSTGRES_URL, ETCD_URL — see scripts/infra/README.md)
+		       (RABBITMQ_URL, KAFKA_BROKERS, REDIS_URL, POSTGRES_URL, ETCD_URL, ZIPKIN_URL, PROMETHEUS_URL — see scripts/infra/README.md)
 		       and list the services to leave alone, e.g. NESTKIT_INFRA_SKIP="rabbitmq kafka".
 	EOF
 }
@@ -325,6 +327,16 @@ service_apt_packages() {
 		kafka_java_ok || pkgs+=(openjdk-17-jre-headless)
 		command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
 		;;
+	zipkin)
+		# Java 17+ runs the jar; curl fetches it (mvn is used instead when curl fails and mvn is there).
+		kafka_java_ok || pkgs+=(openjdk-17-jre-headless)
+		command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+		;;
+	prometheus)
+		# The server and promtool (scripts/check-observability.mjs) come in the same package.
+		{ [[ -x ${NESTKIT_PROMETHEUS_BIN:-/usr/bin/prometheus} ]] || command -v prometheus >/dev/null 2>&1; } || pkgs+=(prometheus)
+		command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+		;;
 	*) die "unknown service: $1" ;;
 	esac
 	for p in "${pkgs[@]}"; do
@@ -332,7 +344,7 @@ service_apt_packages() {
 	done
 }
 
-# Java 17+ on PATH (Kafka 4 brokers need 17).
+# Java 17+ on PATH (Kafka 4 brokers and Zipkin 3 need 17).
 kafka_java_ok() {
 	command -v java >/dev/null 2>&1 || return 1
 	local v

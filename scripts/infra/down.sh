@@ -3,7 +3,7 @@
 # (never by process name, so a system-wide server is never touched). Data is
 # kept; delete $NESTKIT_INFRA_DIR (default <repo>/.infra) for a clean slate.
 #   scripts/infra/down.sh                 # all
-#   scripts/infra/down.sh kafka           # just these
+#   scripts/infra/down.sh kafka zipkin    # just these
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -1,14 +1,31 @@
 #!/usr/bin/env bash
-# promtool, from Debian's `prometheus` package, for checking the Prometheus config and alert rules
-# of deploy/observability (scripts/check-observability.mjs). Nothing is started: the package
-# ships a prometheus.service, and apt_install's policy-rc.d forbids its maintainer scripts to start
-# it; `install` then checks that no prometheus process runs and warns if one does.
-# Usage: prometheus.sh install|path
-#   install  install the `prometheus` package unless promtool is already on PATH
+# Prometheus from Debian's `prometheus` package: promtool for checking the config and alert rules of
+# deploy/observability (scripts/check-observability.mjs), and a test server on
+# 127.0.0.1:${NESTKIT_PROMETHEUS_PORT:-19090} that runs deploy/observability/prometheus/prometheus.yml
+# with its rules, scraping every 1 s (NESTKIT_PROMETHEUS_SCRAPE_INTERVAL) whatever file_sd lists in
+# $NESTKIT_INFRA_DIR/prometheus/targets/*.json (tests write their targets there), with exemplar storage
+# and the lifecycle API (POST /-/reload, /-/quit) on. Data, config copy, log and pidfile in
+# $NESTKIT_INFRA_DIR/prometheus.
+# The package ships a prometheus.service on 0.0.0.0:9090: apt_install's policy-rc.d forbids its
+# maintainer scripts to start it, and `install` warns if such a server runs anyway.
+# Usage: prometheus.sh up|down|status|install|path|reload
+#   install  install the `prometheus` package unless promtool and the server are already there
 #   path     print promtool's path; exit 1 when it is not installed
+#   reload   copy the config and rules from deploy/observability again and reload the running server
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+PROMETHEUS_DIR="$NESTKIT_INFRA_DIR/prometheus"
+PROMETHEUS_PIDFILE="$PROMETHEUS_DIR/prometheus.pid"
+PROMETHEUS_LOG="$PROMETHEUS_DIR/prometheus.log"
+PROMETHEUS_CONFIG="$PROMETHEUS_DIR/prometheus.yml"
+PROMETHEUS_TARGETS="$PROMETHEUS_DIR/targets"
+PROMETHEUS_URL_LOCAL="http://127.0.0.1:$NESTKIT_PROMETHEUS_PORT"
+PROMETHEUS_SOURCE="$REPO_ROOT/deploy/observability/prometheus"
+# Scrape and rule-evaluation interval of the test server (the deployed config says 15 s).
+PROMETHEUS_INTERVAL="${NESTKIT_PROMETHEUS_SCRAPE_INTERVAL:-1s}"
+PROMETHEUS_RETENTION="${NESTKIT_PROMETHEUS_RETENTION:-1d}"
 
 # promtool's path, or nothing (status 1). /usr/bin is looked at too: a PATH without it (some
 # sudo or CI setups) should not make us reinstall.
@@ -23,23 +40,40 @@ promtool_path() {
 	fi
 }
 
-# Pids of running `prometheus` servers (none: empty output).
-prometheus_pids() {
+# The server binary: NESTKIT_PROMETHEUS_BIN, else /usr/bin/prometheus, else `prometheus` on PATH.
+prometheus_bin() {
+	local p
+	if [[ -n ${NESTKIT_PROMETHEUS_BIN:-} ]]; then
+		[[ -x $NESTKIT_PROMETHEUS_BIN ]] && printf '%s\n' "$NESTKIT_PROMETHEUS_BIN"
+	elif [[ -x /usr/bin/prometheus ]]; then
+		printf '%s\n' /usr/bin/prometheus
+	elif p=$(command -v prometheus 2>/dev/null); then
+		printf '%s\n' "$p"
+	else
+		return 1
+	fi
+}
+
+# Pids of running `prometheus` servers that are not ours (none: empty output).
+foreign_prometheus_pids() {
+	local ours=""
+	pid_alive "$PROMETHEUS_PIDFILE" && ours=$(pidfile_pid "$PROMETHEUS_PIDFILE")
 	if command -v pgrep >/dev/null 2>&1; then
-		pgrep -x prometheus || true
+		pgrep -x prometheus | grep -vx "${ours:-none}" || true
 	fi
 }
 
 prometheus_install() {
-	local promtool pids
-	if promtool=$(promtool_path); then
-		log "promtool already installed: $promtool ($("$promtool" --version 2>&1 | head -n 1))"
+	local promtool bin pids
+	if promtool=$(promtool_path) && bin=$(prometheus_bin); then
+		log "prometheus already installed: $bin, $promtool ($("$promtool" --version 2>&1 | head -n 1))"
 		return 0
 	fi
 	apt_install prometheus
 	promtool=$(promtool_path) || die "prometheus: the package is installed but promtool is not in /usr/bin or on PATH"
-	log "promtool: $promtool ($("$promtool" --version 2>&1 | head -n 1))"
-	pids=$(prometheus_pids)
+	bin=$(prometheus_bin) || die "prometheus: the package is installed but the server is not in /usr/bin or on PATH (or set NESTKIT_PROMETHEUS_BIN)"
+	log "prometheus: $bin, $promtool ($("$promtool" --version 2>&1 | head -n 1))"
+	pids=$(foreign_prometheus_pids)
 	if [[ -n $pids ]]; then
 		warn "a prometheus server is running (pid $(echo "$pids" | tr '\n' ' ' | sed 's/ $//')), probably started by the package; nestkit does not need it. Stop it with: systemctl stop prometheus && systemctl disable prometheus"
 	fi
@@ -49,11 +83,157 @@ prometheus_cmd_path() {
 	promtool_path || exit 1
 }
 
+# prometheus_render <dir>: the deployed prometheus.yml and rules/, with the test intervals, into <dir>
+# (prometheus.yml + rules/). Paths in the config are relative to it, so targets/ beside it is where
+# file_sd looks.
+prometheus_render() {
+	local out=$1 key
+	[[ -f $PROMETHEUS_SOURCE/prometheus.yml ]] || die "prometheus: $PROMETHEUS_SOURCE/prometheus.yml not found"
+	mkdir -p "$out/rules"
+	{
+		printf '# generated by scripts/infra/prometheus.sh from deploy/observability/prometheus/prometheus.yml\n'
+		printf '# (scrape/evaluation interval %s, file_sd refresh 5 s) — edits are overwritten\n' "$PROMETHEUS_INTERVAL"
+		# The global section's keys (two-space indent); scrape_timeout may not exceed the interval.
+		sed -E \
+			-e "s/^  scrape_interval: .*/  scrape_interval: $PROMETHEUS_INTERVAL/" \
+			-e "s/^  scrape_timeout: .*/  scrape_timeout: $PROMETHEUS_INTERVAL/" \
+			-e "s/^  evaluation_interval: .*/  evaluation_interval: $PROMETHEUS_INTERVAL/" \
+			-e "s/^( +)refresh_interval: .*/\1refresh_interval: 5s/" \
+			"$PROMETHEUS_SOURCE/prometheus.yml"
+	} >"$out/prometheus.yml"
+	for key in scrape_interval evaluation_interval; do
+		grep -q "^  $key: $PROMETHEUS_INTERVAL\$" "$out/prometheus.yml" ||
+			warn "prometheus: no global '$key:' in $PROMETHEUS_SOURCE/prometheus.yml to set to $PROMETHEUS_INTERVAL"
+	done
+	if compgen -G "$PROMETHEUS_SOURCE/rules/*.yml" >/dev/null; then
+		cp "$PROMETHEUS_SOURCE"/rules/*.yml "$out/rules/"
+	fi
+}
+
+# Renders the config into $PROMETHEUS_DIR; prints "changed" when it differs from what was there.
+# A config promtool rejects is not installed (the error is printed).
+prometheus_write_config() {
+	local stage promtool
+	mkdir -p "$PROMETHEUS_DIR" "$PROMETHEUS_TARGETS" "$PROMETHEUS_DIR/data"
+	stage=$(mktemp -d "$PROMETHEUS_DIR/.config.XXXXXX")
+	prometheus_render "$stage"
+	if promtool=$(promtool_path); then
+		# Checked where it will live (relative rule paths), with targets/ resolved there too.
+		mkdir -p "$stage/targets"
+		if ! "$promtool" check config "$stage/prometheus.yml" >"$stage/check.log" 2>&1; then
+			cat "$stage/check.log" >&2
+			rm -rf "$stage"
+			die "prometheus: promtool rejects the generated config (from $PROMETHEUS_SOURCE)"
+		fi
+		rm -rf "$stage/targets" "$stage/check.log"
+	fi
+	if [[ -f $PROMETHEUS_CONFIG ]] && cmp -s "$stage/prometheus.yml" "$PROMETHEUS_CONFIG" &&
+		diff -rq "$stage/rules" "$PROMETHEUS_DIR/rules" >/dev/null 2>&1; then
+		rm -rf "$stage"
+		return 0
+	fi
+	rm -rf "$PROMETHEUS_DIR/rules"
+	mv "$stage/rules" "$PROMETHEUS_DIR/rules"
+	mv -f "$stage/prometheus.yml" "$PROMETHEUS_CONFIG"
+	rm -rf "$stage"
+	echo changed
+}
+
+# Ready = the TSDB is open and the config loaded (200 on /-/ready; 503 while starting).
+prometheus_healthy() {
+	curl -fsS --max-time 2 "$PROMETHEUS_URL_LOCAL/-/ready" >/dev/null 2>&1
+}
+
+prometheus_reload_running() {
+	curl -fsS --max-time 10 -X POST "$PROMETHEUS_URL_LOCAL/-/reload" >/dev/null ||
+		die "prometheus: POST $PROMETHEUS_URL_LOCAL/-/reload failed (see $PROMETHEUS_LOG)"
+}
+
+prometheus_up() {
+	lock_service "$PROMETHEUS_DIR"
+	if pid_alive "$PROMETHEUS_PIDFILE"; then
+		if wait_for prometheus 30 "$PROMETHEUS_PIDFILE" prometheus_healthy; then
+			# Pick up rules or config edited since it started.
+			local changed
+			changed=$(prometheus_write_config) || exit 1
+			if [[ $changed == changed ]]; then
+				prometheus_reload_running
+				log "prometheus already running (pid $(pidfile_pid "$PROMETHEUS_PIDFILE")) on $PROMETHEUS_URL_LOCAL; config reloaded"
+			else
+				log "prometheus already running (pid $(pidfile_pid "$PROMETHEUS_PIDFILE")) on $PROMETHEUS_URL_LOCAL"
+			fi
+			return 0
+		fi
+		die "prometheus: pid $(pidfile_pid "$PROMETHEUS_PIDFILE") is running but not ready; run '$0 down' and retry"
+	fi
+	local bin
+	bin=$(prometheus_bin) || {
+		install_service_packages prometheus
+		bin=$(prometheus_bin) || die "prometheus: no server binary after installing the package (set NESTKIT_PROMETHEUS_BIN)"
+	}
+	command -v curl >/dev/null 2>&1 || install_service_packages prometheus
+	require_port_free prometheus "$NESTKIT_PROMETHEUS_PORT" NESTKIT_PROMETHEUS_PORT
+	prometheus_write_config >/dev/null || exit 1
+	local start
+	start=$(now_ms)
+	log "starting prometheus on $PROMETHEUS_URL_LOCAL (targets: $PROMETHEUS_TARGETS/*.json, every $PROMETHEUS_INTERVAL) ..."
+	start_bg "$PROMETHEUS_PIDFILE" "--web.listen-address=127.0.0.1:$NESTKIT_PROMETHEUS_PORT" "$PROMETHEUS_LOG" \
+		"$bin" \
+		"--config.file=$PROMETHEUS_CONFIG" \
+		"--storage.tsdb.path=$PROMETHEUS_DIR/data" \
+		"--storage.tsdb.retention.time=$PROMETHEUS_RETENTION" \
+		"--web.listen-address=127.0.0.1:$NESTKIT_PROMETHEUS_PORT" \
+		"--web.external-url=$PROMETHEUS_URL_LOCAL/" \
+		--web.enable-lifecycle \
+		--enable-feature=exemplar-storage
+	if ! wait_for prometheus "$NESTKIT_INFRA_TIMEOUT" "$PROMETHEUS_PIDFILE" prometheus_healthy; then
+		show_log_tail "$PROMETHEUS_LOG"
+		exit 1
+	fi
+	log "prometheus ready ($(elapsed_since "$start")s)"
+}
+
+prometheus_down() {
+	lock_service "$PROMETHEUS_DIR"
+	stop_pid prometheus "$PROMETHEUS_PIDFILE" TERM 30
+}
+
+prometheus_status() {
+	if pid_alive "$PROMETHEUS_PIDFILE"; then
+		if prometheus_healthy; then
+			log "prometheus running (pid $(pidfile_pid "$PROMETHEUS_PIDFILE")) on $PROMETHEUS_URL_LOCAL (targets: $PROMETHEUS_TARGETS)"
+			return 0
+		fi
+		log "prometheus running (pid $(pidfile_pid "$PROMETHEUS_PIDFILE")) but not ready on $PROMETHEUS_URL_LOCAL"
+		return 1
+	fi
+	log "prometheus stopped"
+	return 3
+}
+
+prometheus_reload() {
+	lock_service "$PROMETHEUS_DIR"
+	prometheus_write_config >/dev/null || exit 1
+	if pid_alive "$PROMETHEUS_PIDFILE"; then
+		prometheus_reload_running
+		log "prometheus config reloaded ($PROMETHEUS_CONFIG)"
+	else
+		log "prometheus not running; config written to $PROMETHEUS_CONFIG"
+	fi
+}
+
 case "${1:-}" in
-install) prometheus_install ;;
 path) prometheus_cmd_path ;;
+reload)
+	if is_skipped prometheus; then
+		log "prometheus skipped (NESTKIT_INFRA_SKIP)"
+	else
+		prometheus_reload
+	fi
+	;;
+up | down | status | install) service_main prometheus "$1" ;;
 *)
-	echo "usage: $(basename "$0") install|path" >&2
+	echo "usage: $(basename "$0") up|down|status|install|path|reload" >&2
 	exit 2
 	;;
 esac

@@ -2,7 +2,7 @@
 # Install (when missing) and start the local test servers, then wait until
 # each one is healthy. Idempotent: services already up and healthy are left as
 # they are.
-#   scripts/infra/up.sh                   # all: postgres redis etcd rabbitmq kafka
+#   scripts/infra/up.sh                   # all: postgres redis etcd rabbitmq kafka zipkin prometheus
 #   scripts/infra/up.sh rabbitmq kafka    # just these
 # Then: eval "$(scripts/infra/env.sh)"
 set -euo pipefail
@@ -32,13 +32,15 @@ main() {
 	RESULTS=$(mktemp -d /tmp/nestkit-infra-up.XXXXXX) # global: used by the EXIT trap
 	trap 'rm -rf "$RESULTS"' EXIT
 
-	# 1. Kafka's jar download (Maven) overlaps the apt-get work, when Java and
-	#    Maven are already there.
-	local kafka_fetch_pid=""
-	if [[ " ${SERVICES[*]} " == *" kafka "* ]] && [[ -z $(service_apt_packages kafka) ]]; then
-		bash "$INFRA_SCRIPTS_DIR/kafka.sh" install &
-		kafka_fetch_pid=$!
-	fi
+	# 1. Kafka's and Zipkin's jar downloads (Maven Central) overlap the apt-get
+	#    work, when Java (and Maven / curl) are already there.
+	local fetch_pids=()
+	for s in kafka zipkin; do
+		if [[ " ${SERVICES[*]} " == *" $s "* ]] && [[ -z $(service_apt_packages "$s") ]]; then
+			bash "$INFRA_SCRIPTS_DIR/$s.sh" install &
+			fetch_pids+=($!)
+		fi
+	done
 
 	# 2. One apt-get run for every missing Debian package (dpkg is serial anyway).
 	local pkgs=()
@@ -53,9 +55,9 @@ main() {
 	# 3. Start everything at once: the servers are independent, and most of
 	#    their start-up time is waiting (JVM/BEAM boot), so in parallel the
 	#    total is about the slowest one. Slowest first so they boot first.
-	#    (kafka.sh up waits for the jar download above if it is still running.)
+	#    (kafka.sh/zipkin.sh up wait for the jar download above if it is still running.)
 	local order=() pids=()
-	for s in kafka rabbitmq postgres etcd redis; do
+	for s in kafka zipkin rabbitmq postgres etcd redis prometheus; do
 		[[ " ${SERVICES[*]} " == *" $s "* ]] && order+=("$s")
 	done
 	for s in "${order[@]}"; do
@@ -68,7 +70,7 @@ main() {
 		pids+=($!)
 	done
 	for pid in "${pids[@]}"; do wait "$pid" || true; done
-	[[ -z $kafka_fetch_pid ]] || wait "$kafka_fetch_pid" || true
+	for pid in "${fetch_pids[@]}"; do wait "$pid" || true; done
 
 	# 4. Summary.
 	local failed=() summary=() rc secs

@@ -1,5 +1,5 @@
-// Where the tests find RabbitMQ, Kafka, Redis, PostgreSQL and etcd: the environment when set (e.g.
-// pointing at `docker compose up -d`), else the loopback ports scripts/infra/ uses.
+// Where the tests find RabbitMQ, Kafka, Redis, PostgreSQL, etcd, Zipkin and Prometheus: the environment
+// when set (e.g. pointing at `docker compose up -d`), else the loopback ports scripts/infra/ uses.
 import { connect } from 'node:net';
 
 export const INFRA_DEFAULTS = {
@@ -8,6 +8,8 @@ export const INFRA_DEFAULTS = {
   REDIS_URL: 'redis://127.0.0.1:16379',
   POSTGRES_URL: 'postgres://nestkit:nestkit@127.0.0.1:15432/nestkit',
   ETCD_URL: 'http://127.0.0.1:12379',
+  ZIPKIN_URL: 'http://127.0.0.1:19411',
+  PROMETHEUS_URL: 'http://127.0.0.1:19090',
 };
 
 const SERVICE_OF = {
@@ -16,6 +18,8 @@ const SERVICE_OF = {
   REDIS_URL: 'redis',
   POSTGRES_URL: 'postgres',
   ETCD_URL: 'etcd',
+  ZIPKIN_URL: 'zipkin',
+  PROMETHEUS_URL: 'prometheus',
 };
 
 export function infraEnv(env) {
