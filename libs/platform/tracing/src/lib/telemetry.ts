@@ -19,6 +19,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { spanProcessorMeterProvider } from './span-processor.metrics';
 import { TapSpanProcessor } from './tap.span-processor';
+import { throttledDiag } from './throttled-diag';
 import { type TelemetryConfig, telemetryConfigSchema } from './telemetry.config';
 
 /** What {@link startTelemetry} needs to know of the process. */
@@ -69,7 +70,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     running = { service: options.service, config, flush: async () => undefined, shutdown: async () => undefined };
     return running;
   }
-  diag.setLogger({ ...silentDiag, warn: (message) => process.stderr.write(`${options.service}: opentelemetry: ${message}\n`), error: (message) => process.stderr.write(`${options.service}: opentelemetry: ${message}\n`) }, DiagLogLevel.WARN);
+  diag.setLogger(throttledDiag(options.service, (line) => process.stderr.write(line)), DiagLogLevel.WARN);
   const processors: SpanProcessor[] = [tap];
   const exporter = options.exporter ?? exporterFor(config);
   if (exporter) {
@@ -156,5 +157,3 @@ function parseResourceAttributes(value: string): Record<string, string> {
   }
   return attributes;
 }
-
-const silentDiag = { verbose: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
